@@ -1,0 +1,324 @@
+"""Demo people and organisations for `seed_demo`.
+
+People are generated from a fixed seed, so every run produces the same people and a second
+run finds them all present and adds nothing. Their addresses use the reserved `.example`
+domain so that no demo account can ever email a real person.
+"""
+
+import random
+
+from allauth.account.models import EmailAddress
+from faker import Faker
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils.text import slugify
+
+from accounts.models import Organisation, OrganisationKind, Profile, Sector, User
+from accounts.roles import Role
+from accounts.services import organisation_get_or_create, user_create, user_set_role
+
+DEMO_PASSWORD = "knowledge-hub-demo"  # noqa: S105 - documented in the README for local use only
+
+# email, first name, last name, role, job title, organisation (name or ONS code)
+DEMO_ACCOUNTS = [
+    (
+        "admin@knowledgehub.example",
+        "Ada",
+        "Administrator",
+        Role.ADMINISTRATOR,
+        "Platform administrator",
+        None,
+    ),
+    (
+        "editor@knowledgehub.example",
+        "Elin",
+        "Evans",
+        Role.SITE_EDITOR,
+        "Content editor",
+        None,
+    ),
+    (
+        "moderator@knowledgehub.example",
+        "Marcus",
+        "Okafor",
+        Role.MODERATOR,
+        "Community manager",
+        None,
+    ),
+    (
+        "officer@knowledgehub.example",
+        "Priya",
+        "Shah",
+        Role.MEMBER,
+        "Housing improvement officer",
+        "E08000035",
+    ),
+]
+
+OTHER_ORGANISATIONS = [
+    ("Greater Manchester Fire and Rescue Service", OrganisationKind.FIRE_AND_RESCUE),
+    ("West Yorkshire Fire and Rescue Service", OrganisationKind.FIRE_AND_RESCUE),
+    ("Devon and Somerset Fire and Rescue Service", OrganisationKind.FIRE_AND_RESCUE),
+    ("Mid and West Wales Fire and Rescue Service", OrganisationKind.FIRE_AND_RESCUE),
+    ("West Midlands Combined Authority", OrganisationKind.COMBINED_AUTHORITY),
+    ("Liverpool City Region Combined Authority", OrganisationKind.COMBINED_AUTHORITY),
+    (
+        "Ministry of Housing, Communities and Local Government",
+        OrganisationKind.CENTRAL_GOVERNMENT,
+    ),
+    ("Civic Insight Partners Ltd", OrganisationKind.BUSINESS),
+    ("Northgate Improvement Associates", OrganisationKind.BUSINESS),
+    ("Placewise Consulting LLP", OrganisationKind.BUSINESS),
+    ("Local Futures CIC", OrganisationKind.VOLUNTARY),
+    ("Community Action Network Trust", OrganisationKind.VOLUNTARY),
+    ("Centre for Neighbourhood Renewal", OrganisationKind.VOLUNTARY),
+]
+
+JOB_TITLES = [
+    "Chief Executive",
+    "Director of Adult Social Care",
+    "Director of Children's Services",
+    "Head of Housing Options",
+    "Homelessness Prevention Officer",
+    "Strategic Finance Manager",
+    "Section 151 Officer",
+    "Head of Digital",
+    "Service Designer",
+    "Data Analyst",
+    "Policy Officer",
+    "Head of Planning",
+    "Principal Planning Officer",
+    "Waste Services Manager",
+    "Climate Change Officer",
+    "Public Health Consultant",
+    "Community Safety Manager",
+    "Organisational Development Lead",
+    "Head of Revenues and Benefits",
+    "Scrutiny Officer",
+    "Democratic Services Manager",
+    "Economic Development Officer",
+    "Transformation Programme Manager",
+    "Councillor",
+    "Cabinet Member for Housing",
+    "Leader of the Council",
+    "Group Manager, Prevention",
+    "Station Manager",
+    "Performance and Insight Manager",
+    "Commissioning Manager",
+]
+
+SKILLS = [
+    "Homelessness prevention",
+    "Temporary accommodation",
+    "Budget setting",
+    "Medium-term financial planning",
+    "Commissioning",
+    "Special educational needs",
+    "Safeguarding",
+    "Service design",
+    "User research",
+    "Data analysis",
+    "Procurement",
+    "Local plans",
+    "Net zero",
+    "Community engagement",
+    "Scrutiny",
+    "Performance management",
+    "Change management",
+    "Workforce planning",
+    "Fire prevention",
+    "Agile delivery",
+]
+INTERESTS = [
+    "housing",
+    "adult social care",
+    "children's services",
+    "digital inclusion",
+    "climate",
+    "finance",
+    "planning",
+    "waste",
+    "public health",
+    "community safety",
+    "leadership",
+    "devolution",
+    "data",
+    "AI",
+]
+
+KIND_TO_SECTOR = {
+    OrganisationKind.COUNCIL: Sector.LOCAL_GOVERNMENT,
+    OrganisationKind.FIRE_AND_RESCUE: Sector.FIRE_AND_RESCUE,
+    OrganisationKind.COMBINED_AUTHORITY: Sector.LOCAL_GOVERNMENT,
+    OrganisationKind.CENTRAL_GOVERNMENT: Sector.CENTRAL_GOVERNMENT,
+    OrganisationKind.BUSINESS: Sector.PRIVATE,
+    OrganisationKind.VOLUNTARY: Sector.VOLUNTARY,
+    OrganisationKind.OTHER: Sector.OTHER,
+}
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument(
+        "--people",
+        type=int,
+        default=300,
+        help="How many demo people to create (default 300).",
+    )
+
+
+def _email_domain(organisation: Organisation) -> str:
+    return f"{slugify(organisation.name).replace('-', '')[:30]}.example"
+
+
+def _demo_accounts(log) -> None:
+    for email, first, last, role, title, org_ref in DEMO_ACCOUNTS:
+        if User.objects.filter(email=email).exists():
+            continue
+        organisation = (
+            Organisation.objects.filter(ons_code=org_ref).first() if org_ref else None
+        )
+        user = user_create(
+            email=email,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            organisation=organisation,
+            job_title=title,
+            verified=True,
+        )
+        user_set_role(user=user, role=role)
+        log(f"  created {role.label.lower()} account {email}")
+
+
+def _planned_people(count: int, organisations: list[Organisation]) -> list[dict]:
+    """The first `count` demo people; the same list every time for the same count."""
+    fake = Faker("en_GB")
+    fake.seed_instance(2026)
+    rng = random.Random(2026)
+    people, seen = [], set()
+    # Most people work for councils, as on the real Hub; the rest are spread over other kinds.
+    councils = [org for org in organisations if org.kind == OrganisationKind.COUNCIL]
+    others = [org for org in organisations if org.kind != OrganisationKind.COUNCIL]
+    while len(people) < count:
+        first, last = fake.first_name(), fake.last_name()
+        organisation = (
+            rng.choice(councils)
+            if rng.random() < 0.82 or not others
+            else rng.choice(others)
+        )
+        local = f"{slugify(first)}.{slugify(last)}".replace("-", "")
+        email = f"{local}@{_email_domain(organisation)}"
+        suffix = 2
+        while email in seen:
+            email = f"{local}{suffix}@{_email_domain(organisation)}"
+            suffix += 1
+        seen.add(email)
+        people.append(
+            {
+                "email": email,
+                "first_name": first,
+                "last_name": last,
+                "organisation": organisation,
+                "job_title": rng.choice(JOB_TITLES),
+                "skills": rng.sample(SKILLS, rng.randint(1, 4)),
+                "interests": rng.sample(INTERESTS, rng.randint(1, 3)),
+            }
+        )
+    return people
+
+
+@transaction.atomic
+def _people(count: int, log) -> None:
+    from taggit.models import Tag
+
+    from accounts.models import TaggedInterest, TaggedSkill
+
+    # Only councils and this module's own organisations, in a fixed order: organisations that
+    # other apps seed later must not change who the people are on the next run.
+    councils = list(
+        Organisation.objects.filter(kind=OrganisationKind.COUNCIL).order_by("ons_code")
+    )
+    named = {
+        org.name: org
+        for org in Organisation.objects.filter(
+            name__in=[n for n, _ in OTHER_ORGANISATIONS]
+        )
+    }
+    organisations = councils + [
+        named[name] for name, _ in OTHER_ORGANISATIONS if name in named
+    ]
+    planned = _planned_people(count, organisations)
+    existing = set(
+        User.objects.filter(email__in=[p["email"] for p in planned]).values_list(
+            "email", flat=True
+        )
+    )
+    missing = [p for p in planned if p["email"] not in existing]
+    if not missing:
+        log(f"  {count} demo people already present")
+        return
+    password = make_password(
+        DEMO_PASSWORD
+    )  # hashed once: hashing per person would take minutes
+    batch_size = 500
+    tags = {}
+    for name in {*SKILLS, *INTERESTS}:
+        tags[name] = Tag.objects.filter(
+            name__iexact=name
+        ).first() or Tag.objects.create(name=name, slug=slugify(name))
+    for start in range(0, len(missing), batch_size):
+        chunk = missing[start : start + batch_size]
+        users = User.objects.bulk_create(
+            [
+                User(
+                    email=p["email"],
+                    first_name=p["first_name"],
+                    last_name=p["last_name"],
+                    organisation=p["organisation"],
+                    password=password,
+                )
+                for p in chunk
+            ]
+        )
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user=user, email=user.email, primary=True, verified=True)
+                for user in users
+            ]
+        )
+        profiles = Profile.objects.bulk_create(
+            [
+                Profile(
+                    user=user,
+                    job_title=p["job_title"],
+                    sector=KIND_TO_SECTOR[p["organisation"].kind],
+                )
+                for user, p in zip(users, chunk, strict=True)
+            ]
+        )
+        TaggedSkill.objects.bulk_create(
+            [
+                TaggedSkill(content_object=profile, tag=tags[name])
+                for profile, p in zip(profiles, chunk, strict=True)
+                for name in p["skills"]
+            ]
+        )
+        TaggedInterest.objects.bulk_create(
+            [
+                TaggedInterest(content_object=profile, tag=tags[name])
+                for profile, p in zip(profiles, chunk, strict=True)
+                for name in p["interests"]
+            ]
+        )
+        log(f"  people: {len(existing) + start + len(chunk)}/{count}")
+
+
+def seed(*, options: dict, log) -> None:
+    for name, kind in OTHER_ORGANISATIONS:
+        organisation_get_or_create(name=name, kind=kind)
+    log(
+        f"  {len(OTHER_ORGANISATIONS)} fire and rescue services, authorities, providers and charities present"
+    )
+    _demo_accounts(log)
+    _people(options.get("people", 300), log)

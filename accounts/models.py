@@ -1,0 +1,222 @@
+"""People and the organisations they work for."""
+
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.functional import cached_property
+
+
+class OrganisationKind(models.TextChoices):
+    COUNCIL = "council", "Council"
+    FIRE_AND_RESCUE = "fire_and_rescue", "Fire and rescue service"
+    COMBINED_AUTHORITY = "combined_authority", "Combined authority"
+    CENTRAL_GOVERNMENT = "central_government", "Central government"
+    BUSINESS = "business", "Business"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    OTHER = "other", "Other"
+
+
+# Organisations whose staff count as "the sector": they may review services, for example.
+SECTOR_KINDS = frozenset({OrganisationKind.COUNCIL, OrganisationKind.FIRE_AND_RESCUE})
+
+
+class CouncilTier(models.TextChoices):
+    UNITARY = "unitary", "Unitary authority"
+    DISTRICT = "district", "District council"
+    METROPOLITAN_DISTRICT = "metropolitan_district", "Metropolitan district"
+    LONDON_BOROUGH = "london_borough", "London borough"
+    COUNTY = "county", "County council"
+    WELSH_UNITARY = "welsh_unitary", "Welsh unitary authority"
+
+
+# The ONS code's entity prefix says what kind of council it is.
+TIER_BY_CODE_PREFIX = {
+    "E06": CouncilTier.UNITARY,
+    "E07": CouncilTier.DISTRICT,
+    "E08": CouncilTier.METROPOLITAN_DISTRICT,
+    "E09": CouncilTier.LONDON_BOROUGH,
+    "E10": CouncilTier.COUNTY,
+    "W06": CouncilTier.WELSH_UNITARY,
+}
+
+
+def tier_for_ons_code(code: str) -> str:
+    """The council tier an ONS local authority code implies ("E07000223" is a district)."""
+    try:
+        return TIER_BY_CODE_PREFIX[code[:3].upper()]
+    except KeyError:
+        raise ValueError(
+            f"{code!r} is not an ONS code for a council in England or Wales"
+        ) from None
+
+
+class Organisation(models.Model):
+    """A council, fire and rescue service, business or other body that people work for.
+
+    Councils carry their ONS code, their tier (derived from the code) and, for districts, the
+    county that is their upper tier.
+    """
+
+    name = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=255, unique=True)
+    kind = models.CharField(
+        max_length=32, choices=OrganisationKind.choices, db_index=True
+    )
+    ons_code = models.CharField(
+        "ONS code",
+        max_length=9,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="For councils, e.g. E07000223.",
+    )
+    tier = models.CharField(
+        max_length=32, choices=CouncilTier.choices, blank=True, db_index=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="The upper-tier council, for a district.",
+    )
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_council(self) -> bool:
+        return self.kind == OrganisationKind.COUNCIL
+
+    @property
+    def upper_tier(self) -> "Organisation":
+        """The council responsible for upper-tier services here: the county for a district."""
+        return self.parent or self
+
+    @property
+    def nation(self) -> str:
+        if self.ons_code:
+            return "Wales" if self.ons_code.startswith("W") else "England"
+        return ""
+
+
+class UserManager(BaseUserManager):
+    """Users sign in with their email address; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """Someone who signs in. Email is the login; each person belongs to one organisation."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["first_name", "last_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @cached_property
+    def role(self) -> str:
+        from accounts.roles import role_for_user
+
+        return role_for_user(self)
+
+
+class Sector(models.TextChoices):
+    LOCAL_GOVERNMENT = "local_government", "Local government"
+    FIRE_AND_RESCUE = "fire_and_rescue", "Fire and rescue"
+    CENTRAL_GOVERNMENT = "central_government", "Central government"
+    HEALTH = "health", "Health and care"
+    PRIVATE = "private", "Private sector"
+    VOLUNTARY = "voluntary", "Voluntary and community sector"
+    ACADEMIC = "academic", "Academic and research"
+    OTHER = "other", "Other"
+
+
+class TaggedSkill(TaggedItemBase):
+    """Through model for the skills a person lists on their profile."""
+
+    content_object = models.ForeignKey(
+        "accounts.Profile", on_delete=models.CASCADE, related_name="tagged_skills"
+    )
+
+
+class TaggedInterest(TaggedItemBase):
+    """Through model for the interests a person lists on their profile."""
+
+    content_object = models.ForeignKey(
+        "accounts.Profile", on_delete=models.CASCADE, related_name="tagged_interests"
+    )
+
+
+class Profile(models.Model):
+    """What a person tells the sector about themselves; the people finder builds on it."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    job_title = models.CharField(max_length=200, blank=True)
+    bio = models.TextField(blank=True)
+    sector = models.CharField(max_length=32, choices=Sector.choices, blank=True)
+    skills = TaggableManager(
+        through=TaggedSkill,
+        blank=True,
+        related_name="skilled_profiles",
+        verbose_name="skills",
+    )
+    interests = TaggableManager(
+        through=TaggedInterest,
+        blank=True,
+        related_name="interested_profiles",
+        verbose_name="interests",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    @property
+    def organisation(self) -> Organisation | None:
+        return self.user.organisation

@@ -1,0 +1,18 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from accounts.models import Organisation
+
+
+class OrganisationSnippetViewSet(SnippetViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = "Organisations"
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["name", "kind", "ons_code", "tier", "parent"]
+    list_filter = ["kind", "tier"]
+    search_fields = ["name", "ons_code"]
+
+
+register_snippet(OrganisationSnippetViewSet)

@@ -1,0 +1,3 @@
+"""WebSocket routes for live community discussion."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,96 @@
+"""Writes that set up the site itself: the page tree every deployment needs."""
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from wagtail.models import Page, Site
+
+from accounts.services import roles_ensure_groups
+from home import content
+from home.models import HomePage, StandardPage
+
+
+def _index_page_types():
+    # Imported here: each app owns its index page, the site tree only places them.
+    from communities.models import CommunityIndexPage
+    from hub.models import GoodPracticeIndexPage
+    from marketplace.models import MarketplaceIndexPage
+    from search.models import PeopleIndexPage
+
+    return [
+        (
+            GoodPracticeIndexPage,
+            "good-practice",
+            "Good practice",
+            content.GOOD_PRACTICE_INTRO,
+        ),
+        (
+            CommunityIndexPage,
+            "communities",
+            "Communities of practice",
+            content.COMMUNITIES_INTRO,
+        ),
+        (PeopleIndexPage, "people", "Find people and experts", content.PEOPLE_INTRO),
+        (
+            MarketplaceIndexPage,
+            "marketplace",
+            "Improvement marketplace",
+            content.MARKETPLACE_INTRO,
+        ),
+    ]
+
+
+@transaction.atomic
+def site_structure_ensure(*, progress: Callable[[str], None] | None = None) -> HomePage:
+    """Create the home page, the four section index pages and the footer pages if missing.
+
+    Safe to run on every deploy: existing pages, and any edits made to them, are left alone.
+    """
+    say = progress or (lambda message: None)
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        # Wagtail's first migration leaves a placeholder "Welcome" page where ours belongs.
+        for placeholder in root.get_children().filter(slug="home").exact_type(Page):
+            placeholder.delete()
+        home = root.add_child(
+            instance=HomePage(
+                title="Knowledge Hub", slug="home", seo_title="Knowledge Hub"
+            )
+        )
+        say("  created the home page")
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Knowledge Hub",
+        )
+    elif site.root_page_id != home.pk or site.site_name != "Knowledge Hub":
+        site.root_page = home
+        site.site_name = "Knowledge Hub"
+        site.save()
+
+    for model, slug, title, intro in _index_page_types():
+        if not model.objects.exists():
+            home.add_child(instance=model(title=title, slug=slug, introduction=intro))
+            say(f"  created /{slug}/")
+
+    for slug, title, summary, body in content.FOOTER_PAGES:
+        if not StandardPage.objects.child_of(home).filter(slug=slug).exists():
+            home.add_child(
+                instance=StandardPage(
+                    title=title,
+                    slug=slug,
+                    summary=summary,
+                    body=body,
+                    show_in_menus=False,
+                )
+            )
+            say(f"  created /{slug}/")
+
+    roles_ensure_groups()
+    return home

@@ -1,0 +1,3 @@
+app_name = "hub"
+
+urlpatterns: list = []

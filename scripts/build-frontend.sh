@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the vendored front end into static/vendor/ from the npm packages in package.json:
+# GOV.UK Frontend compiled with the Hub's styles, its JavaScript and assets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d node_modules/govuk-frontend ] || npm ci --no-audit --no-fund
+dist=node_modules/govuk-frontend/dist/govuk
+mkdir -p static/vendor/govuk
+node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map \
+  static/src/hub.scss static/vendor/hub.css
+cp "$dist/govuk-frontend.min.js" static/vendor/govuk/govuk-frontend.min.js
+# GOV.UK Frontend's assets (the GDS Transport font, crown and crest images) are reserved for
+# services on GOV.UK, so none are copied: the compiled CSS uses a system font stack.
+version=$(node -p "require('./node_modules/govuk-frontend/package.json').version")
+printf 'GOV.UK Frontend %s, MIT licence, (c) Crown copyright. Built by scripts/build-frontend.sh.\n' \
+  "$version" >static/vendor/govuk/VERSION.txt
+echo "front end built: static/vendor/hub.css ($(wc -c <static/vendor/hub.css) bytes)"

@@ -1,0 +1,95 @@
+"""Fixtures shared by the whole suite.
+
+Browser tests drive Debian's Chromium (/usr/bin/chromium) through Playwright; the browser is
+never downloaded. Every outside request is blocked: the machines have no internet, and a
+page must not depend on one.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from home.services import site_structure_ensure
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def home_page(db):
+    """The page tree every deployment has: home, the four sections and the footer pages."""
+    return site_structure_ensure()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make services` (installs Debian's chromium)."
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab (own cookies) that may only talk to the live test server."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(15_000)
+
+    def only_local(route):
+        if route.request.url.startswith(
+            live_server.url
+        ) or route.request.url.startswith("data:"):
+            return route.continue_()
+        return route.abort()
+
+    context.route("**/*", only_local)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core on the current page; fail listing every WCAG 2.2 AA violation."""
+    if not AXE_JS.exists():
+        pytest.fail(
+            "axe-core is missing: run `make install` (npm ci installs it into node_modules)."
+        )
+
+    def check(tab, context: str = "") -> None:
+        tab.add_script_tag(path=str(AXE_JS))
+        result = tab.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: tags})", WCAG_TAGS
+        )
+        problems = [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} -> "
+            + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+            for violation in result["violations"]
+        ]
+        assert not problems, (
+            f"axe-core found violations on {context or tab.url}:\n"
+            + "\n".join(problems)
+        )
+
+    return check
