@@ -1,0 +1,108 @@
+"""Shared measuring tools for the benchmarks in bench/.
+
+Every benchmark prints its own figures and the ratio it is judged by, measured against the
+bare Django view (bench.urls.bare_view) in the same run, on the same machine and database.
+"""
+
+import os
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def setup_django() -> None:
+    """Configure Django with bench.settings and bring the benchmark database up to date."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    (Path(__file__).resolve().parent.parent / "var").mkdir(exist_ok=True)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from home.services import site_structure_ensure
+
+    site_structure_ensure()
+
+
+@dataclass
+class Timing:
+    label: str
+    samples_ms: list[float]
+    queries: int | None = None
+
+    def pct(self, p: float) -> float:
+        ordered = sorted(self.samples_ms)
+        index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+        return ordered[index]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def per_second(self) -> float:
+        return 1000 / statistics.mean(self.samples_ms)
+
+    def line(self) -> str:
+        queries = f"  queries {self.queries}" if self.queries is not None else ""
+        return (
+            f"{self.label:<42} p50 {self.median:7.2f} ms  p95 {self.pct(95):7.2f} ms  p99 {self.pct(99):7.2f} ms"
+            f"  {self.per_second:8.1f} req/s{queries}"
+        )
+
+
+def time_requests(
+    label: str,
+    make_request: Callable[[], object],
+    *,
+    repeat: int = 200,
+    warmup: int = 10,
+) -> Timing:
+    """Time `make_request` `repeat` times after a warm-up; counts SQL queries of one request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        make_request()
+    with CaptureQueriesContext(connection) as captured:
+        make_request()
+    # Read now: the next request's request_started signal clears the connection's query log.
+    queries = len(captured.captured_queries)
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        make_request()
+        samples.append((time.perf_counter() - started) * 1000)
+    return Timing(label, samples, queries)
+
+
+def client_get(client, url: str) -> Callable[[], object]:
+    """A request function that fails loudly if the page does not answer 200."""
+
+    def run():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        return response
+
+    return run
+
+
+def bare_view_timing(client, *, repeat: int = 200) -> Timing:
+    return time_requests(
+        "bare Django view", client_get(client, "/__bench__/bare/"), repeat=repeat
+    )
+
+
+def print_ratio(
+    label: str, measured: Timing, baseline: Timing, goal: str = ""
+) -> float:
+    """Throughput of `measured` as a fraction of the baseline's; printed with the goal."""
+    ratio = measured.per_second / baseline.per_second
+    print(
+        f"  ratio {label}: {ratio:.2f} of the bare view's throughput{f'  (goal: {goal})' if goal else ''}"
+    )
+    return ratio
