@@ -92,17 +92,11 @@ def client_get(client, url: str) -> Callable[[], object]:
 
 
 def bare_view_timing(client, *, repeat: int = 200) -> Timing:
-    return time_requests(
-        "bare Django view", client_get(client, "/__bench__/bare/"), repeat=repeat
-    )
+    return time_requests("bare Django view", client_get(client, "/__bench__/bare/"), repeat=repeat)
 
 
-def print_ratio(
-    label: str, measured: Timing, baseline: Timing, goal: str = ""
-) -> float:
+def print_ratio(label: str, measured: Timing, baseline: Timing, goal: str = "") -> float:
     """Throughput of `measured` as a fraction of the baseline's; printed with the goal."""
     ratio = measured.per_second / baseline.per_second
-    print(
-        f"  ratio {label}: {ratio:.2f} of the bare view's throughput{f'  (goal: {goal})' if goal else ''}"
-    )
+    print(f"  ratio {label}: {ratio:.2f} of the bare view's throughput{f'  (goal: {goal})' if goal else ''}")
     return ratio

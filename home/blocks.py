@@ -10,9 +10,7 @@ class HeadingBlock(blocks.StructBlock):
     """A section heading; level 2 or 3 so pages keep a single h1."""
 
     text = blocks.CharBlock()
-    level = blocks.ChoiceBlock(
-        choices=[("h2", "Heading 2"), ("h3", "Heading 3")], default="h2"
-    )
+    level = blocks.ChoiceBlock(choices=[("h2", "Heading 2"), ("h3", "Heading 3")], default="h2")
 
     class Meta:
         icon = "title"
@@ -34,9 +32,7 @@ class FigureBlock(blocks.StructBlock):
     """A headline number with its unit, e.g. "£1.2m saved" or "38 % fewer evictions"."""
 
     value = blocks.DecimalBlock(decimal_places=2)
-    unit = blocks.CharBlock(
-        max_length=40, help_text='What the number counts, e.g. "%", "£", "households".'
-    )
+    unit = blocks.CharBlock(max_length=40, help_text='What the number counts, e.g. "%", "£", "households".')
     description = blocks.CharBlock(max_length=200)
 
     class Meta:
@@ -46,9 +42,7 @@ class FigureBlock(blocks.StructBlock):
 
 class DocumentBlock(blocks.StructBlock):
     document = DocumentChooserBlock()
-    title = blocks.CharBlock(
-        required=False, help_text="Leave blank to use the document's own title."
-    )
+    title = blocks.CharBlock(required=False, help_text="Leave blank to use the document's own title.")
 
     class Meta:
         icon = "doc-full"
@@ -59,9 +53,7 @@ class BodyStreamBlock(blocks.StreamBlock):
     """The general body used by content pages."""
 
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(
-        features=["bold", "italic", "link", "ol", "ul", "document-link"]
-    )
+    paragraph = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul", "document-link"])
     quote = QuoteBlock()
     figure = FigureBlock()
     image = ImageBlock()  # Wagtail's ImageBlock asks editors for alt text.

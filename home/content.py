@@ -1,6 +1,8 @@
 """Starting text for the pages every deployment has. Editors change it in the Wagtail admin."""
 
-GOOD_PRACTICE_INTRO = "Case studies from councils and fire and rescue services: what they tried, what it cost and what changed."
+GOOD_PRACTICE_INTRO = (
+    "Case studies from councils and fire and rescue services: what they tried, what it cost and what changed."
+)
 COMMUNITIES_INTRO = "Groups where officers and councillors work on shared problems, ask questions and share files."
 PEOPLE_INTRO = "Find peers and experts across the sector who have solved the problem you are working on."
 MARKETPLACE_INTRO = "Compare improvement services by what they cost and what councils who used them say."
@@ -48,9 +50,7 @@ ACCESSIBILITY = [
 ]
 
 COOKIES = [
-    _paragraph(
-        "<p>The Knowledge Hub puts small files (known as cookies) onto your computer.</p>"
-    ),
+    _paragraph("<p>The Knowledge Hub puts small files (known as cookies) onto your computer.</p>"),
     _heading("Essential cookies"),
     _paragraph(
         "<p>We only use cookies that the site needs to work. They do not track you and we do not ask for consent "
@@ -88,9 +88,7 @@ PRIVACY = [
 ]
 
 CREDITS = [
-    _paragraph(
-        "<p>The Knowledge Hub is open-source software built on the work of others.</p>"
-    ),
+    _paragraph("<p>The Knowledge Hub is open-source software built on the work of others.</p>"),
     _heading("Data"),
     _paragraph(
         "<p>Council names, codes and tiers: Office for National Statistics, Lower Tier Local Authority to Upper "

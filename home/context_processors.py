@@ -13,8 +13,5 @@ NAVIGATION = [
 def navigation(request):
     """Header navigation with the current section marked for aria-current."""
     path = request.path
-    items = [
-        {"label": label, "href": href, "current": path.startswith(href)}
-        for label, href in NAVIGATION
-    ]
+    items = [{"label": label, "href": href, "current": path.startswith(href)} for label, href in NAVIGATION]
     return {"main_navigation": items, "account_url": reverse("accounts:overview")}

@@ -57,9 +57,7 @@ def check_search() -> tuple[bool, str]:
     from elasticsearch import Elasticsearch
 
     try:
-        client = Elasticsearch(
-            settings.ELASTICSEARCH_URL, request_timeout=CHECK_TIMEOUT_SECONDS
-        )
+        client = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=CHECK_TIMEOUT_SECONDS)
         ok = bool(client.ping())
     except Exception as error:  # noqa: BLE001 - any failure means "down"
         return False, f"elasticsearch: {type(error).__name__}"

@@ -34,18 +34,14 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["featured_case_studies"] = case_study_featured_list(limit=3)
-        context["active_communities"] = community_active_list(
-            user=request.user, limit=3
-        )
+        context["active_communities"] = community_active_list(user=request.user, limit=3)
         return context
 
 
 class StandardPage(Page):
     """A plain content page: accessibility statement, privacy notice, cookies, credits."""
 
-    summary = models.TextField(
-        blank=True, help_text="Shown under the title and in search results."
-    )
+    summary = models.TextField(blank=True, help_text="Shown under the title and in search results.")
     body = StreamField(BodyStreamBlock(), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
@@ -60,9 +56,7 @@ class StandardPage(Page):
 class HubSettings(BaseGenericSetting):
     """Settings editors can change without a release: the phase banner and contact details."""
 
-    phase = models.CharField(
-        max_length=20, default="Beta", help_text="Shown in the phase banner."
-    )
+    phase = models.CharField(max_length=20, default="Beta", help_text="Shown in the phase banner.")
     feedback_email = models.EmailField(default="feedback@knowledgehub.example")
 
     panels = [FieldPanel("phase"), FieldPanel("feedback_email")]

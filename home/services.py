@@ -54,11 +54,7 @@ def site_structure_ensure(*, progress: Callable[[str], None] | None = None) -> H
         # Wagtail's first migration leaves a placeholder "Welcome" page where ours belongs.
         for placeholder in root.get_children().filter(slug="home").exact_type(Page):
             placeholder.delete()
-        home = root.add_child(
-            instance=HomePage(
-                title="Knowledge Hub", slug="home", seo_title="Knowledge Hub"
-            )
-        )
+        home = root.add_child(instance=HomePage(title="Knowledge Hub", slug="home", seo_title="Knowledge Hub"))
         say("  created the home page")
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:

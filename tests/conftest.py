@@ -34,20 +34,30 @@ def home_page(db):
     return site_structure_ensure()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module.
+
+    Playwright's sync API keeps an event loop running on the main thread, which trips Django's
+    async-safety check on every ORM call the test makes. The check is lifted only while a
+    browser module runs, so consumer and other async tests elsewhere keep its protection.
+    """
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: run `make services` (installs Debian's chromium)."
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make services` (installs Debian's chromium).")
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -57,9 +67,7 @@ def page(browser, live_server):
     context.set_default_timeout(15_000)
 
     def only_local(route):
-        if route.request.url.startswith(
-            live_server.url
-        ) or route.request.url.startswith("data:"):
+        if route.request.url.startswith(live_server.url) or route.request.url.startswith("data:"):
             return route.continue_()
         return route.abort()
 
@@ -73,23 +81,16 @@ def page(browser, live_server):
 def axe():
     """Run axe-core on the current page; fail listing every WCAG 2.2 AA violation."""
     if not AXE_JS.exists():
-        pytest.fail(
-            "axe-core is missing: run `make install` (npm ci installs it into node_modules)."
-        )
+        pytest.fail("axe-core is missing: run `make install` (npm ci installs it into node_modules).")
 
     def check(tab, context: str = "") -> None:
         tab.add_script_tag(path=str(AXE_JS))
-        result = tab.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: tags})", WCAG_TAGS
-        )
+        result = tab.evaluate("async (tags) => await axe.run(document, {runOnly: tags})", WCAG_TAGS)
         problems = [
             f"{violation['id']} ({violation['impact']}): {violation['help']} -> "
             + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
             for violation in result["violations"]
         ]
-        assert not problems, (
-            f"axe-core found violations on {context or tab.url}:\n"
-            + "\n".join(problems)
-        )
+        assert not problems, f"axe-core found violations on {context or tab.url}:\n" + "\n".join(problems)
 
     return check

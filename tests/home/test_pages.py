@@ -15,9 +15,7 @@ FOOTER_URLS = ["/accessibility/", "/cookies/", "/privacy/", "/credits/"]
         "/accounts/signup/",
     ],
 )
-def test_every_public_page_answers_with_one_h1_landmarks_and_a_skip_link(
-    client, home_page, url
-):
+def test_every_public_page_answers_with_one_h1_landmarks_and_a_skip_link(client, home_page, url):
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -46,9 +44,7 @@ def test_site_structure_can_be_ensured_twice_without_duplicates(home_page):
 
 
 @pytest.mark.django_db
-def test_credits_page_attributes_the_ons_data_under_the_open_government_licence(
-    client, home_page
-):
+def test_credits_page_attributes_the_ons_data_under_the_open_government_licence(client, home_page):
     html = client.get("/credits/").content.decode()
     assert "Office for National Statistics" in html
     assert "Open Government Licence v3.0" in html

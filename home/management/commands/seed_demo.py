@@ -41,9 +41,7 @@ class Command(BaseCommand):
         log = self.stdout.write
         log("Councils from the ONS lookup:")
         result = councils_load_from_ons(progress=log)
-        log(
-            f"  {result.created} created, {result.updated} updated, {result.unchanged} unchanged"
-        )
+        log(f"  {result.created} created, {result.updated} updated, {result.unchanged} unchanged")
         log("Site structure:")
         site_structure_ensure(progress=log)
         for app, module in _demo_modules():
@@ -51,9 +49,5 @@ class Command(BaseCommand):
             step = time.monotonic()
             module.seed(options=options, log=log)
             log(f"  done in {time.monotonic() - step:.1f}s")
-        log(
-            self.style.SUCCESS(
-                f"Demo data is ready ({time.monotonic() - started:.1f}s)."
-            )
-        )
+        log(self.style.SUCCESS(f"Demo data is ready ({time.monotonic() - started:.1f}s)."))
         log(ONS_ATTRIBUTION)

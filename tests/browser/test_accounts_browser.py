@@ -1,0 +1,127 @@
+"""Signing up, in and out, and resetting a password, in a real browser."""
+
+import re
+
+import pytest
+
+from django.core import mail
+
+from accounts.factories import UserFactory
+from accounts.services import councils_load_from_ons
+
+pytestmark = [pytest.mark.browser]
+
+PASSWORD = "correct-horse-battery"
+
+
+def link_in_last_email(pattern: str) -> str:
+    assert mail.outbox, "no email was sent"
+    match = re.search(pattern, mail.outbox[-1].body)
+    assert match, mail.outbox[-1].body
+    return match.group(0)
+
+
+def test_sign_up_verify_email_sign_out_and_sign_in_again(page, home_page, axe):
+    councils_load_from_ons()
+    page.goto("/accounts/signup/")
+    axe(page, "sign-up form")
+    page.get_by_label("First name").fill("Nadia")
+    page.get_by_label("Last name").fill("Hussain")
+    page.get_by_label("Email").fill("nadia.hussain@leeds.example")
+    page.get_by_label("Organisation").select_option(label="Leeds")
+    page.get_by_label("Job title").fill("Homelessness prevention lead")
+    page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase")
+    page.get_by_label("Password (again)").fill("a-long-and-unusual-passphrase")
+    page.get_by_role("button", name="Sign Up").click()
+
+    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+    confirm_url = link_in_last_email(r"http://\S+/accounts/confirm-email/\S+/")
+    page.goto(confirm_url.replace("http://testserver", page.url.split("/accounts")[0]))
+    page.get_by_role("button", name="Confirm").click()
+
+    page.get_by_role("link", name="Your account").click()
+    page.get_by_text("Leeds").wait_for()
+    page.get_by_text("Homelessness prevention lead").wait_for()
+
+    page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign Out").click()
+    page.get_by_role("link", name="Sign in").first.wait_for()
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("nadia.hussain@leeds.example")
+    page.get_by_label("Password").fill("a-long-and-unusual-passphrase")
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("link", name="Your account").wait_for()
+
+
+def test_a_wrong_password_shows_an_error_summary_and_keeps_the_email(page, home_page, axe):
+    UserFactory(email="officer@kent.example")
+    page.goto("/accounts/login/")
+    axe(page, "sign-in form")
+    page.get_by_label("Email").fill("officer@kent.example")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign In").click()
+
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert "There is a problem" in summary.inner_text()
+    assert page.title().startswith("Error: ")
+    assert page.get_by_label("Email").input_value() == "officer@kent.example"
+    assert page.get_by_label("Password").input_value() == ""
+    axe(page, "sign-in form with errors")
+
+
+def test_a_malformed_email_on_sign_up_is_explained_and_nothing_else_is_lost(page, home_page, axe):
+    page.goto("/accounts/signup/")
+    page.get_by_label("First name").fill("Tom")
+    page.get_by_label("Last name").fill("Baker")
+    page.get_by_label("Email").fill("tom.baker-at-cornwall")
+    page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase")
+    page.get_by_label("Password (again)").fill("a-long-and-unusual-passphrase")
+    page.get_by_role("button", name="Sign Up").click()
+
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert "Enter a valid email address" in summary.inner_text()
+    summary.get_by_role("link", name="Enter a valid email address").click()
+    assert page.evaluate("document.activeElement.name") == "email"
+    assert page.get_by_label("First name").input_value() == "Tom"
+    assert page.get_by_label("Email").input_value() == "tom.baker-at-cornwall"
+    assert page.get_by_label("Password", exact=True).input_value() == ""
+    axe(page, "sign-up form with errors")
+
+
+def test_password_reset_by_email_link(page, home_page):
+    UserFactory(email="reset.me@york.example")
+    page.goto("/accounts/login/")
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Email").fill("reset.me@york.example")
+    page.get_by_role("button", name="Reset My Password").click()
+    page.get_by_role("heading", name="Password Reset").wait_for()
+
+    reset_url = link_in_last_email(r"http://\S+/accounts/password/reset/key/\S+/")
+    page.goto(reset_url.replace("http://testserver", page.url.split("/accounts")[0]))
+    page.get_by_label("New Password", exact=True).fill("another-long-passphrase")
+    page.get_by_label("New Password (again)").fill("another-long-passphrase")
+    page.get_by_role("button", name="Change Password").click()
+    page.get_by_text("Your password is now changed.").wait_for()
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("reset.me@york.example")
+    page.get_by_label("Password").fill("another-long-passphrase")
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("link", name="Your account").wait_for()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/good-practice/", "/communities/", "/people/", "/marketplace/", "/search/?q=housing", "/accessibility/"],
+)
+def test_public_pages_have_no_accessibility_violations_and_a_working_skip_link(page, home_page, axe, url):
+    page.goto(url)
+    axe(page)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("element => element === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
