@@ -2,9 +2,11 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from accounts.services import roles_ensure_groups
 from home import content
@@ -41,6 +43,17 @@ def _index_page_types():
     ]
 
 
+def _root_page_ensure() -> Page:
+    """Wagtail's tree root, recreated if the database was emptied (as `flush` does)."""
+    root = Page.get_first_root_node()
+    if root is None:
+        locale = Locale.objects.first() or Locale.objects.create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    return root
+
+
 @transaction.atomic
 def site_structure_ensure(*, progress: Callable[[str], None] | None = None) -> HomePage:
     """Create the home page, the four section index pages and the footer pages if missing.
@@ -48,7 +61,7 @@ def site_structure_ensure(*, progress: Callable[[str], None] | None = None) -> H
     Safe to run on every deploy: existing pages, and any edits made to them, are left alone.
     """
     say = progress or (lambda message: None)
-    root = Page.get_first_root_node()
+    root = _root_page_ensure()
     home = HomePage.objects.first()
     if home is None:
         # Wagtail's first migration leaves a placeholder "Welcome" page where ours belongs.

@@ -32,7 +32,7 @@ def test_sign_up_verify_email_sign_out_and_sign_in_again(page, home_page, axe):
     page.get_by_label("Job title").fill("Homelessness prevention lead")
     page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase")
     page.get_by_label("Password (again)").fill("a-long-and-unusual-passphrase")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create account").click()
 
     page.get_by_role("heading", name="Verify Your Email Address").wait_for()
     confirm_url = link_in_last_email(r"http://\S+/accounts/confirm-email/\S+/")
@@ -40,17 +40,17 @@ def test_sign_up_verify_email_sign_out_and_sign_in_again(page, home_page, axe):
     page.get_by_role("button", name="Confirm").click()
 
     page.get_by_role("link", name="Your account").click()
-    page.get_by_text("Leeds").wait_for()
+    page.get_by_text("Leeds", exact=True).wait_for()
     page.get_by_text("Homelessness prevention lead").wait_for()
 
-    page.get_by_role("link", name="Sign out").click()
-    page.get_by_role("button", name="Sign Out").click()
+    page.get_by_role("banner").get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign out").click()
     page.get_by_role("link", name="Sign in").first.wait_for()
 
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("nadia.hussain@leeds.example")
     page.get_by_label("Password").fill("a-long-and-unusual-passphrase")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Your account").wait_for()
 
 
@@ -60,7 +60,7 @@ def test_a_wrong_password_shows_an_error_summary_and_keeps_the_email(page, home_
     axe(page, "sign-in form")
     page.get_by_label("Email").fill("officer@kent.example")
     page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
@@ -78,7 +78,7 @@ def test_a_malformed_email_on_sign_up_is_explained_and_nothing_else_is_lost(page
     page.get_by_label("Email").fill("tom.baker-at-cornwall")
     page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase")
     page.get_by_label("Password (again)").fill("a-long-and-unusual-passphrase")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create account").click()
 
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
@@ -109,7 +109,7 @@ def test_password_reset_by_email_link(page, home_page):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("reset.me@york.example")
     page.get_by_label("Password").fill("another-long-passphrase")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Your account").wait_for()
 
 
@@ -125,3 +125,9 @@ def test_public_pages_have_no_accessibility_violations_and_a_working_skip_link(p
     assert skip.evaluate("element => element === document.activeElement")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_the_accessibility_check_itself_catches_a_violation(page, axe):
+    page.set_content('<html lang="en"><title>t</title><main><h1>x</h1><input type="text"></main></html>')
+    with pytest.raises(AssertionError, match="label"):
+        axe(page, "a page with an unlabelled input")
