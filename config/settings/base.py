@@ -265,5 +265,7 @@ LOGGING = {
         # Wagtail runs its background tasks inline by default and logs every one at INFO.
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
+        # Page creation and publishing are logged at INFO; seeding would print hundreds of lines.
+        "wagtail": {"level": "WARNING"},
     },
 }
