@@ -1,3 +1,64 @@
+from django.urls import path, re_path
+
+from hub import views
+
 app_name = "hub"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("good-practice/submit/", views.submission_start, name="submission_start"),
+    path(
+        "good-practice/submit/new/<slug:step>/",
+        views.submission_step,
+        name="submission_new",
+    ),
+    path(
+        "good-practice/submit/<int:page_id>/check/",
+        views.submission_check,
+        name="submission_check",
+    ),
+    path(
+        "good-practice/submit/<int:page_id>/submitted/",
+        views.submission_done,
+        name="submission_done",
+    ),
+    path(
+        "good-practice/submit/<int:page_id>/<slug:step>/",
+        views.submission_step,
+        name="submission_step",
+    ),
+    path("good-practice/my-submissions/", views.my_submissions, name="my_submissions"),
+    path("good-practice/useful/<int:page_id>/", views.useful_toggle, name="useful_toggle"),
+    path(
+        "good-practice/comments/moderation/",
+        views.moderation_queue,
+        name="moderation_queue",
+    ),
+    path(
+        "good-practice/comments/on/<int:page_id>/",
+        views.comment_post,
+        name="comment_post",
+    ),
+    path(
+        "good-practice/comments/<int:comment_id>/reply/",
+        views.comment_reply,
+        name="comment_reply",
+    ),
+    path(
+        "good-practice/comments/<int:comment_id>/flag/",
+        views.comment_flag,
+        name="comment_flag",
+    ),
+    path(
+        "good-practice/comments/<int:comment_id>/remove/",
+        views.comment_remove,
+        name="comment_remove",
+    ),
+    path(
+        "good-practice/comments/<int:comment_id>/keep/",
+        views.comment_keep,
+        name="comment_keep",
+    ),
+    # The library's Wagtail pages, with the anonymous page cache in front. Same pattern as
+    # Wagtail's own catch-all, limited to this section.
+    re_path(r"^(good-practice/(?:[\w\-]+/)*)$", views.cached_serve, name="library_serve"),
+]
