@@ -8,7 +8,10 @@ dist=node_modules/govuk-frontend/dist/govuk
 mkdir -p static/vendor/govuk
 node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map \
   static/src/hub.scss static/vendor/hub.css
-cp "$dist/govuk-frontend.min.js" static/vendor/govuk/govuk-frontend.min.js
+# Without its .map beside it, the sourceMappingURL comment breaks Django's manifest storage.
+sed 's#//\# sourceMappingURL=.*$##' "$dist/govuk-frontend.min.js" >static/vendor/govuk/govuk-frontend.min.js
+# The footer's crest (reserved for GOV.UK) is the one image the CSS refers to; we never use it.
+sed -i 's#url("/static/vendor/govuk/assets/images/govuk-crest.svg")#none#g' static/vendor/hub.css
 # GOV.UK Frontend's assets (the GDS Transport font, crown and crest images) are reserved for
 # services on GOV.UK, so none are copied: the compiled CSS uses a system font stack.
 version=$(node -p "require('./node_modules/govuk-frontend/package.json').version")
