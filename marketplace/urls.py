@@ -1,3 +1,29 @@
+"""Marketplace URLs at their full paths; /marketplace/ itself is MarketplaceIndexPage."""
+
+from django.urls import path
+
+from marketplace import views
+
 app_name = "marketplace"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("marketplace/services/<slug:slug>/", views.service_detail, name="service_detail"),
+    path("marketplace/services/<slug:slug>/review/", views.review_form, name="review_form"),
+    path("marketplace/reviews/<int:pk>/reply/", views.review_reply, name="review_reply"),
+    path("marketplace/reviews/<int:pk>/remove/", views.review_remove, name="review_remove"),
+    path("marketplace/shortlist/", views.shortlist, name="shortlist"),
+    path("marketplace/shortlist/add/", views.shortlist_add, name="shortlist_add"),
+    path("marketplace/shortlist/remove/", views.shortlist_remove, name="shortlist_remove"),
+    path("marketplace/compare/", views.compare, name="compare"),
+    path("marketplace/compare/export.csv", views.compare_csv, name="compare_csv"),
+    path("marketplace/compare/print/", views.compare_print, name="compare_print"),
+    path("marketplace/provider/", views.provider_dashboard, name="provider_dashboard"),
+    path(
+        "marketplace/provider/<int:provider_pk>/services/new/",
+        views.service_create,
+        name="service_create",
+    ),
+    path("marketplace/provider/services/<slug:slug>/edit/", views.service_edit, name="service_edit"),
+    path("marketplace/moderation/", views.moderation_queue, name="moderation_queue"),
+    path("marketplace/moderation/<int:pk>/", views.moderation_decide, name="moderation_decide"),
+]

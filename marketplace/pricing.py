@@ -1,0 +1,177 @@
+"""Structured prices and the helper that puts them on a common footing.
+
+A listing states a minimum and maximum price, the unit the price is for (per day, per person,
+per organisation, per project or fixed), an optional billing interval (per month, per year)
+and how VAT is handled. An officer states a need: how many days, people and months. The
+helper answers "what would this cost for that need", including VAT where it is charged, or
+says why it cannot: a day rate cannot be turned into a cost without a number of days, and
+guessing one would mix prices that are not comparable.
+
+The SQL used by the listing's price filter and price sort is generated from the same
+`multiplier` function (see `selectors.normalised_cost_expression`), so the figure on the page
+and the figure the filter uses cannot drift apart.
+"""
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import models
+
+VAT_RATE = Decimal("0.20")
+PENNY = Decimal("0.01")
+
+
+class PriceUnit(models.TextChoices):
+    PER_DAY = "per_day", "per day"
+    PER_PERSON = "per_person", "per person"
+    PER_ORGANISATION = "per_organisation", "per organisation"
+    PER_PROJECT = "per_project", "per project"
+    FIXED = "fixed", "fixed price"
+
+
+class PriceInterval(models.TextChoices):
+    NONE = "", "one-off"
+    PER_MONTH = "per_month", "per month"
+    PER_YEAR = "per_year", "per year"
+
+
+class VatHandling(models.TextChoices):
+    EXCLUSIVE = "exclusive", "plus VAT"
+    INCLUSIVE = "inclusive", "including VAT"
+    NOT_CHARGED = "not_charged", "no VAT charged"
+
+
+@dataclass(frozen=True)
+class Need:
+    """What the officer wants priced: any of days, people and months may be unknown."""
+
+    days: int | None = None
+    people: int | None = None
+    months: int | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.days:
+            parts.append(f"{self.days} day{'s' if self.days != 1 else ''}")
+        if self.people:
+            parts.append(f"{self.people} {'person' if self.people == 1 else 'people'}")
+        if self.months:
+            parts.append(f"{self.months} month{'s' if self.months != 1 else ''}")
+        return ", ".join(parts) or "no quantities stated"
+
+
+@dataclass(frozen=True)
+class CostEstimate:
+    """The cost of a need, from the minimum to the maximum price, including any VAT charged.
+
+    `low`/`high` are None when the price cannot be turned into a cost for this need; then
+    `reason` says what is missing, so the page can label the service instead of guessing.
+    """
+
+    low: Decimal | None
+    high: Decimal | None
+    reason: str = ""
+
+    @property
+    def comparable(self) -> bool:
+        return self.low is not None
+
+
+def vat_factor(vat: str) -> Decimal:
+    """What to multiply a price by to get what a buyer pays, VAT included where charged."""
+    return Decimal(1) + VAT_RATE if vat == VatHandling.EXCLUSIVE else Decimal(1)
+
+
+def quantity_multiplier(*, unit: str, interval: str, need: Need) -> Decimal | None:
+    """How many times the unit price a need costs, before VAT; None if it cannot be told.
+
+    Annual prices are charged for whole years (13 months is two years), monthly prices per
+    month, which is how such contracts are sold.
+    """
+    if unit == PriceUnit.PER_DAY:
+        quantity = need.days
+    elif unit == PriceUnit.PER_PERSON:
+        quantity = need.people
+    else:
+        # Per organisation, per project or fixed: one of them covers the need.
+        quantity = 1
+    if not quantity:
+        return None
+    if interval == PriceInterval.PER_MONTH:
+        periods = need.months
+    elif interval == PriceInterval.PER_YEAR:
+        periods = math.ceil(need.months / 12) if need.months else None
+    else:
+        periods = 1
+    if not periods:
+        return None
+    return Decimal(quantity) * Decimal(periods)
+
+
+def multiplier(*, unit: str, interval: str, vat: str, need: Need) -> Decimal | None:
+    """The factor from a listed price to the cost of the need including VAT, or None."""
+    quantity = quantity_multiplier(unit=unit, interval=interval, need=need)
+    if quantity is None:
+        return None
+    return quantity * vat_factor(vat)
+
+
+def missing_for(*, unit: str, interval: str, need: Need) -> str:
+    """Why a price cannot be costed for this need, in words for the page ("" if it can)."""
+    missing = []
+    if unit == PriceUnit.PER_DAY and not need.days:
+        missing.append("the number of days")
+    if unit == PriceUnit.PER_PERSON and not need.people:
+        missing.append("the number of people")
+    if interval in (PriceInterval.PER_MONTH, PriceInterval.PER_YEAR) and not need.months:
+        missing.append("the number of months")
+    if not missing:
+        return ""
+    label = PriceUnit(unit).label
+    if interval:
+        label += f" {PriceInterval(interval).label}"
+    return f"Priced {label}: give {' and '.join(missing)} to compare it"
+
+
+def cost_for(
+    *,
+    price_min: Decimal,
+    price_max: Decimal,
+    unit: str,
+    interval: str,
+    vat: str,
+    need: Need,
+) -> CostEstimate:
+    """What this need would cost at the listed minimum and maximum prices, VAT included.
+
+    Worked examples (all in tests/marketplace/test_pricing.py): £600-£900 per day plus VAT
+    for 5 days costs £3,600-£5,400; £40 per person including VAT for 25 people costs £1,000;
+    £1,200 per organisation per year, no VAT, for 18 months costs £2,400.
+    """
+    factor = multiplier(unit=unit, interval=interval, vat=vat, need=need)
+    if factor is None:
+        return CostEstimate(None, None, missing_for(unit=unit, interval=interval, need=need))
+    return CostEstimate(
+        (price_min * factor).quantize(PENNY, ROUND_HALF_UP),
+        (price_max * factor).quantize(PENNY, ROUND_HALF_UP),
+    )
+
+
+def price_label(*, price_min: Decimal, price_max: Decimal, unit: str, interval: str, vat: str) -> str:
+    """The listed price in words: "£600 to £900 per day plus VAT", "Free"."""
+    if price_max == 0:
+        return "Free"
+    amount = f"£{price_min:,.2f}" if price_min == price_max else f"£{price_min:,.2f} to £{price_max:,.2f}"
+    amount = amount.replace(".00", "")
+    unit_label = PriceUnit(unit).label
+    interval_label = f" {PriceInterval(interval).label}" if interval else ""
+    return f"{amount} {unit_label}{interval_label} {VatHandling(vat).label}"
+
+
+def money(value: Decimal | None) -> str:
+    """£1,234.50 / £1,200 for display; empty for None."""
+    if value is None:
+        return ""
+    text = f"£{value:,.2f}"
+    return text.removesuffix(".00")

@@ -1,0 +1,333 @@
+"""Reads for the marketplace: the filtered listing with its counts, comparison, shortlists.
+
+The listing costs a fixed number of queries whatever the page size: one for every filter
+option's count (all facets in a single aggregate), one to count the results and one for the
+page of services with their providers.
+"""
+
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.lookups import GreaterThan
+
+from marketplace import pricing
+from marketplace.models import (
+    KINDS_SERVED,
+    REGIONS,
+    Category,
+    CouncilOffer,
+    DeliveryMode,
+    Provider,
+    Review,
+    ReviewStatus,
+    RevisionStatus,
+    Service,
+    ServiceRevision,
+    Shortlist,
+)
+from marketplace.pricing import Need, PriceInterval, PriceUnit, VatHandling
+
+MIN_RATING_OPTIONS = [(4, "4 and above"), (3, "3 and above"), (2, "2 and above")]
+SORT_OPTIONS = [
+    ("relevance", "Relevance"),
+    ("price_low", "Price (low to high)"),
+    ("price_high", "Price (high to low)"),
+    ("rating", "Rating"),
+    ("reviews", "Number of reviews"),
+]
+COST_FIELD = DecimalField(max_digits=18, decimal_places=2)
+
+
+@dataclass(frozen=True)
+class ServiceFilters:
+    """What the officer asked the listing for; every field comes from the URL's query string."""
+
+    q: str = ""
+    categories: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    delivery_modes: tuple[str, ...] = ()
+    offers: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    min_rating: int | None = None
+    price_from: Decimal | None = None
+    price_to: Decimal | None = None
+    need: Need = field(default_factory=Need)
+    sort: str = "relevance"
+
+    @property
+    def price_filtered(self) -> bool:
+        return self.price_from is not None or self.price_to is not None
+
+
+def normalised_cost_expression(*, need: Need, price_field: str) -> Case:
+    """SQL for `pricing.cost_for` on one of the price columns: NULL where it cannot be costed.
+
+    Generated from `pricing.multiplier` for every unit, interval and VAT combination, so the
+    listing's filter and sort use exactly the figure the page shows.
+    """
+    whens = []
+    for unit, interval, vat in itertools.product(PriceUnit.values, PriceInterval.values, VatHandling.values):
+        factor = pricing.multiplier(unit=unit, interval=interval, vat=vat, need=need)
+        if factor is not None:
+            whens.append(
+                When(
+                    price_unit=unit,
+                    price_interval=interval,
+                    vat=vat,
+                    then=F(price_field) * Value(factor, output_field=COST_FIELD),
+                )
+            )
+    return Case(*whens, default=Value(None, output_field=COST_FIELD), output_field=COST_FIELD)
+
+
+def _bit_set(column: str, bit: int):
+    return GreaterThan(F(column).bitand(bit), 0)
+
+
+def _any_bits(column: str, codes, options) -> Q:
+    bits = {code: 1 << index for index, (code, _label) in enumerate(options)}
+    mask = sum(bits[code] for code in set(codes) if code in bits)
+    return Q(_bit_set(column, mask))
+
+
+def _facet_filters(filters: ServiceFilters) -> dict[str, Q]:
+    """Each facet's condition on its own, so counts can leave one facet out at a time."""
+    conditions = {}
+    if filters.categories:
+        conditions["category"] = Q(category__in=filters.categories)
+    if filters.regions:
+        conditions["region"] = _any_bits("regions", filters.regions, REGIONS)
+    if filters.delivery_modes:
+        conditions["delivery"] = Q(delivery_mode__in=filters.delivery_modes)
+    if filters.offers:
+        conditions["offer"] = Q(council_offer__in=filters.offers)
+    if filters.kinds:
+        conditions["kind"] = _any_bits("kinds_served", filters.kinds, KINDS_SERVED)
+    if filters.min_rating:
+        conditions["rating"] = Q(rating_average__gte=filters.min_rating)
+    return conditions
+
+
+def _facet_options() -> dict[str, list[tuple[str, str, Q]]]:
+    """Every option of every facet, with the condition a service meets to count for it."""
+    return {
+        "category": [(value, label, Q(category=value)) for value, label in Category.choices],
+        "region": [(code, label, Q(_bit_set("regions", 1 << index))) for index, (code, label) in enumerate(REGIONS)],
+        "delivery": [(value, label, Q(delivery_mode=value)) for value, label in DeliveryMode.choices],
+        "offer": [
+            (CouncilOffer.FREE.value, CouncilOffer.FREE.label, Q(council_offer=CouncilOffer.FREE)),
+            (
+                CouncilOffer.SUBSIDISED.value,
+                CouncilOffer.SUBSIDISED.label,
+                Q(council_offer=CouncilOffer.SUBSIDISED),
+            ),
+        ],
+        "kind": [
+            (code, label, Q(_bit_set("kinds_served", 1 << index))) for index, (code, label) in enumerate(KINDS_SERVED)
+        ],
+        "rating": [(str(value), label, Q(rating_average__gte=value)) for value, label in MIN_RATING_OPTIONS],
+    }
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class ServiceSearch:
+    """The listing's results (a lazy queryset to paginate) and everything shown beside them."""
+
+    services: QuerySet
+    facets: dict[str, list[FacetOption]]
+    # Services left out of a price filter, or sorted last, because their unit cannot be costed.
+    uncomparable_count: int
+    uncomparable_units: list[str]
+
+
+def _search_condition(q: str) -> Q:
+    condition = Q()
+    for word in q.split()[:8]:
+        condition &= (
+            Q(name__icontains=word) | Q(summary__icontains=word) | Q(provider__organisation__name__icontains=word)
+        )
+    return condition
+
+
+def service_search(*, filters: ServiceFilters) -> ServiceSearch:
+    """Published services matching the filters, sorted, with a count for every filter option.
+
+    Within a facet options are alternatives (OR); facets combine with AND. An option's count
+    is how many results there would be with that option added to the other facets' filters.
+    Price filters apply to the cost of the officer's need (see `pricing`); services whose
+    unit cannot be costed for that need are left out and reported, never guessed.
+    """
+    base = Service.objects.filter(is_published=True, withdrawn=False)
+    if filters.q:
+        base = base.filter(_search_condition(filters.q))
+    base = base.alias(
+        cost_low=normalised_cost_expression(need=filters.need, price_field="price_min"),
+        cost_high=normalised_cost_expression(need=filters.need, price_field="price_max"),
+    )
+    uncomparable = Q(cost_low__isnull=True)
+    if filters.price_filtered:
+        price = Q(cost_low__isnull=False)
+        if filters.price_to is not None:
+            price &= Q(cost_low__lte=filters.price_to)
+        if filters.price_from is not None:
+            price &= Q(cost_high__gte=filters.price_from)
+    else:
+        price = Q()
+
+    conditions = _facet_filters(filters)
+    options = _facet_options()
+    all_facets = Q(*conditions.values()) if conditions else Q()
+    aggregates = {
+        "__uncomparable": Count("pk", filter=all_facets & uncomparable),
+    }
+    for facet, facet_options in options.items():
+        others = [condition for name, condition in conditions.items() if name != facet]
+        for index, (_value, _label, condition) in enumerate(facet_options):
+            aggregates[f"{facet}__{index}"] = Count(
+                "pk", filter=Q(*others, condition, price) if others else (condition & price)
+            )
+    counts = base.aggregate(**aggregates)
+
+    selected = {
+        "category": set(filters.categories),
+        "region": set(filters.regions),
+        "delivery": set(filters.delivery_modes),
+        "offer": set(filters.offers),
+        "kind": set(filters.kinds),
+        "rating": {str(filters.min_rating)} if filters.min_rating else set(),
+    }
+    facets = {
+        facet: [
+            FacetOption(value, label, counts[f"{facet}__{index}"], value in selected[facet])
+            for index, (value, label, _condition) in enumerate(facet_options)
+        ]
+        for facet, facet_options in options.items()
+    }
+
+    services = base.filter(all_facets, price).select_related("provider__organisation")
+    services = services.annotate(cost_low_value=F("cost_low"), cost_high_value=F("cost_high")).order_by(
+        *_ordering(filters), "shuffle_key", "pk"
+    )
+
+    uncomparable_units = []
+    if counts["__uncomparable"] and (filters.price_filtered or filters.sort.startswith("price")):
+        units = base.filter(all_facets, uncomparable).values_list("price_unit", "price_interval").distinct().order_by()
+        uncomparable_units = sorted(
+            {pricing.missing_for(unit=unit, interval=interval, need=filters.need) for unit, interval in units} - {""}
+        )
+    return ServiceSearch(
+        services=services,
+        facets=facets,
+        uncomparable_count=counts["__uncomparable"],
+        uncomparable_units=uncomparable_units,
+    )
+
+
+def _ordering(filters: ServiceFilters) -> list:
+    if filters.sort == "price_low":
+        return [F("cost_low").asc(nulls_last=True)]
+    if filters.sort == "price_high":
+        return [F("cost_high").desc(nulls_last=True)]
+    if filters.sort == "rating":
+        return ["-rating_score"]
+    if filters.sort == "reviews":
+        return ["-review_count"]
+    if filters.q:
+        words = filters.q.split()[:8]
+        in_name = sum(
+            (Case(When(name__icontains=word, then=Value(1)), default=Value(0)) for word in words),
+            start=Value(0, output_field=IntegerField()),
+        )
+        return [in_name.desc(), "-rating_score"]
+    return ["-rating_score"]
+
+
+def service_public_get(*, slug: str) -> Service | None:
+    return Service.objects.select_related("provider__organisation").filter(slug=slug, is_published=True).first()
+
+
+def service_reviews(*, service: Service) -> QuerySet:
+    return (
+        Review.objects.filter(service=service, status=ReviewStatus.PUBLISHED)
+        .select_related("organisation", "reply")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def service_compare_list(*, slugs: list[str]) -> list[Service]:
+    """Up to four published services in the order given (the order of a shared URL)."""
+    slugs = list(dict.fromkeys(slugs))[:4]
+    by_slug = {
+        service.slug: service
+        for service in Service.objects.filter(slug__in=slugs, is_published=True).select_related(
+            "provider__organisation"
+        )
+    }
+    return [by_slug[slug] for slug in slugs if slug in by_slug]
+
+
+def shortlist_service_ids(*, request) -> list[int]:
+    from marketplace.services import SESSION_KEY
+
+    if request.user.is_authenticated:
+        return list(
+            Shortlist.objects.filter(owner=request.user)
+            .values_list("items__service_id", flat=True)
+            .exclude(items__service_id=None)
+            .order_by("items__added_at", "items__id")
+        )
+    return list(request.session.get(SESSION_KEY, []))
+
+
+def shortlist_services(*, request) -> list[Service]:
+    ids = shortlist_service_ids(request=request)
+    found = Service.objects.filter(pk__in=ids, is_published=True).select_related("provider__organisation")
+    by_id = {service.pk: service for service in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def provider_for_user(*, user) -> list[Provider]:
+    if not user.is_authenticated:
+        return []
+    return list(user.provider_roles.select_related("organisation"))
+
+
+def provider_services(*, provider: Provider) -> list[Service]:
+    services = list(provider.services.order_by("name"))
+    pending = {
+        revision.service_id: revision
+        for revision in ServiceRevision.objects.filter(
+            service__provider=provider,
+        ).order_by("submitted_at", "id")
+    }
+    for service in services:
+        service.latest_revision = pending.get(service.pk)
+    return services
+
+
+def revisions_pending() -> QuerySet:
+    return (
+        ServiceRevision.objects.filter(status=RevisionStatus.PENDING)
+        .select_related("service__provider__organisation", "submitted_by")
+        .order_by("submitted_at", "id")
+    )

@@ -1,0 +1,436 @@
+"""Every write in the marketplace: listings and their moderation, reviews, replies, shortlists."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, Q, Sum
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import SECTOR_KINDS, Organisation, User
+from accounts.roles import is_site_moderator
+from marketplace.models import (
+    CONTENT_FIELDS,
+    SHORTLIST_LIMIT,
+    Provider,
+    Review,
+    ReviewReply,
+    ReviewStatus,
+    RevisionStatus,
+    Service,
+    ServiceRevision,
+    Shortlist,
+    ShortlistItem,
+)
+
+# Bayesian average: every service starts as if it had PRIOR_WEIGHT reviews at PRIOR_MEAN, so a
+# handful of glowing reviews cannot outrank a long record of very good ones. A fixed prior (the
+# scale's "good" point) keeps each service's score independent of every other service's reviews.
+PRIOR_MEAN = Decimal("3.5")
+PRIOR_WEIGHT = 5
+
+
+class ReviewNotAllowed(PermissionDenied):
+    """The user may not review services (not signed in, or not from a council or fire service)."""
+
+
+def bayesian_score(*, rating_sum: Decimal, count: int) -> Decimal:
+    """(C x m + sum of ratings) / (C + n): one 5 scores 3.75, forty 4.5s score 4.39."""
+    score = (PRIOR_WEIGHT * PRIOR_MEAN + Decimal(rating_sum)) / (PRIOR_WEIGHT + count)
+    return score.quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+def user_may_review(user) -> bool:
+    """Only signed-in people from a council or fire and rescue service can review."""
+    return bool(user.is_authenticated and user.organisation_id and user.organisation.kind in SECTOR_KINDS)
+
+
+def user_manages_provider(*, user, provider: Provider) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or provider.staff.filter(pk=user.pk).exists()))
+
+
+# --- Providers -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def provider_create(
+    *,
+    organisation: Organisation,
+    provider_type: str,
+    about: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    staff: list[User] | None = None,
+) -> Provider:
+    """Register an organisation as a provider; its contacts start unverified."""
+    provider = Provider.objects.create(
+        organisation=organisation,
+        provider_type=provider_type,
+        about=about,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+    )
+    if staff:
+        provider.staff.add(*staff)
+    return provider
+
+
+@transaction.atomic
+def provider_verify_contacts(*, provider: Provider, moderator: User) -> Provider:
+    """A moderator confirms the provider's contact details are genuine."""
+    if not is_site_moderator(moderator):
+        raise PermissionDenied("Only moderators can verify a provider's contacts.")
+    provider.contacts_verified_at = timezone.now()
+    provider.save(update_fields=["contacts_verified_at"])
+    return provider
+
+
+# --- Listings and moderation ---------------------------------------------------------------
+
+
+def _unique_service_slug(name: str, provider: Provider) -> str:
+    base = slugify(f"{name} {provider.organisation.name}")[:200] or "service"
+    slug, counter = base, 2
+    while Service.objects.filter(slug=slug).exists():
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
+
+
+def _check_content(content: dict) -> None:
+    if content["price_min"] > content["price_max"]:
+        raise ValidationError({"price_min": "The minimum price must not be more than the maximum price"})
+    if not content.get("price_unit"):
+        raise ValidationError({"price_unit": "Select what the price is for"})
+
+
+def _notify_moderators(revision: ServiceRevision) -> None:
+    from accounts.roles import MODERATORS_GROUP
+
+    emails = list(User.objects.filter(groups__name=MODERATORS_GROUP, is_active=True).values_list("email", flat=True))
+    if emails:
+        send_mail(
+            f"Marketplace listing to moderate: {revision.name}",
+            f"{revision.service.provider.name} has submitted "
+            f"{'a change to' if revision.service.is_published else 'a new listing'} "
+            f"“{revision.name}”. Review it at /marketplace/moderation/.",
+            None,
+            emails,
+        )
+
+
+@transaction.atomic
+def service_submit(
+    *,
+    provider: Provider,
+    user: User,
+    content: dict,
+    service: Service | None = None,
+) -> ServiceRevision:
+    """A provider's staff submit a new listing or a change; nothing is public until approved.
+
+    For a new listing an unpublished Service is created to hold the slug. A change to a
+    published service leaves the service untouched: only a moderator's approval copies it.
+    An earlier change still waiting is replaced by this one.
+    """
+    if not user_manages_provider(user=user, provider=provider):
+        raise PermissionDenied("You do not manage this provider's listings.")
+    _check_content(content)
+    fields = {name: content[name] for name in CONTENT_FIELDS if name in content}
+    if service is None:
+        service = Service.objects.create(
+            provider=provider,
+            slug=_unique_service_slug(fields["name"], provider),
+            is_published=False,
+            **fields,
+        )
+    elif service.provider_id != provider.pk:
+        raise PermissionDenied("That service belongs to another provider.")
+    service.revisions.filter(status=RevisionStatus.PENDING).delete()
+    revision = ServiceRevision.objects.create(service=service, submitted_by=user, **fields)
+    transaction.on_commit(lambda: _notify_moderators(revision))
+    return revision
+
+
+def _staff_emails(provider: Provider) -> list[str]:
+    return list(provider.staff.filter(is_active=True).values_list("email", flat=True))
+
+
+@transaction.atomic
+def revision_approve(*, revision: ServiceRevision, moderator: User) -> Service:
+    """Copy an approved revision onto the public service and publish it."""
+    if not is_site_moderator(moderator):
+        raise PermissionDenied("Only moderators can approve listings.")
+    revision = ServiceRevision.objects.select_for_update().get(pk=revision.pk)
+    if revision.status != RevisionStatus.PENDING:
+        raise ValidationError("This change has already been decided.")
+    service = revision.service
+    for name in CONTENT_FIELDS:
+        setattr(service, name, getattr(revision, name))
+    now = timezone.now()
+    if not service.is_published:
+        service.published_at = now
+    service.is_published = True
+    service.save()
+    revision.status = RevisionStatus.APPROVED
+    revision.decided_by = moderator
+    revision.decided_at = now
+    revision.save(update_fields=["status", "decided_by", "decided_at"])
+    emails = _staff_emails(service.provider)
+    if emails:
+        transaction.on_commit(
+            lambda: send_mail(
+                f"Your listing is live: {service.name}",
+                f"Your listing “{service.name}” has been approved and is now public at {service.get_absolute_url()}.",
+                None,
+                emails,
+            )
+        )
+    return service
+
+
+@transaction.atomic
+def revision_reject(*, revision: ServiceRevision, moderator: User, note: str) -> ServiceRevision:
+    """Return a change to the provider with a reason; the public version is unchanged."""
+    if not is_site_moderator(moderator):
+        raise PermissionDenied("Only moderators can return listings.")
+    if revision.status != RevisionStatus.PENDING:
+        raise ValidationError("This change has already been decided.")
+    if not note.strip():
+        raise ValidationError({"note": "Say why the listing is being returned"})
+    revision.status = RevisionStatus.REJECTED
+    revision.decided_by = moderator
+    revision.decided_at = timezone.now()
+    revision.decision_note = note.strip()
+    revision.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    emails = _staff_emails(revision.service.provider)
+    if emails:
+        transaction.on_commit(
+            lambda: send_mail(
+                f"Your listing needs changes: {revision.name}",
+                f"A moderator returned your listing “{revision.name}”:\n\n{revision.decision_note}\n\n"
+                "Edit it from /marketplace/provider/ and submit it again.",
+                None,
+                emails,
+            )
+        )
+    return revision
+
+
+# --- Reviews -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def service_ratings_refresh(*, service: Service) -> Service:
+    """Recompute the service's stored averages and Bayesian score from its published reviews."""
+    stats = service.reviews.filter(status=ReviewStatus.PUBLISHED).aggregate(
+        count=Count("id"),
+        experience=Avg("rating_experience"),
+        value=Avg("rating_value"),
+        outcomes=Avg("rating_outcomes"),
+        total=Sum("rating_experience") + Sum("rating_value") + Sum("rating_outcomes"),
+        recommend=Count("id", filter=Q(would_recommend=True)),
+    )
+    count = stats["count"]
+
+    def two(value):
+        return None if value is None else Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    # Each review's own score is the mean of its three ratings.
+    rating_sum = Decimal(stats["total"] or 0) / 3
+    service.review_count = count
+    service.experience_average = two(stats["experience"])
+    service.value_average = two(stats["value"])
+    service.outcomes_average = two(stats["outcomes"])
+    service.rating_average = two(rating_sum / count) if count else None
+    service.rating_score = bayesian_score(rating_sum=rating_sum, count=count)
+    service.recommend_count = stats["recommend"]
+    service.save(
+        update_fields=[
+            "review_count",
+            "experience_average",
+            "value_average",
+            "outcomes_average",
+            "rating_average",
+            "rating_score",
+            "recommend_count",
+        ]
+    )
+    return service
+
+
+@transaction.atomic
+def review_submit(
+    *,
+    service: Service,
+    user: User,
+    used_in,
+    how_used: str,
+    rating_experience: int,
+    rating_value: int,
+    rating_outcomes: int,
+    would_recommend: bool,
+    text: str,
+) -> Review:
+    """Write or update the user's one review of a service and refresh its scores."""
+    if not user_may_review(user):
+        raise ReviewNotAllowed("Only people from a council or fire and rescue service can review services.")
+    if not service.is_published:
+        raise PermissionDenied("This service is not listed.")
+    if user.provider_roles.filter(pk=service.provider_id).exists():
+        raise ReviewNotAllowed("You cannot review your own organisation's service.")
+    for rating in (rating_experience, rating_value, rating_outcomes):
+        if not 1 <= int(rating) <= 5:
+            raise ValidationError("Ratings are from 1 to 5.")
+    values = {
+        "organisation": user.organisation,
+        "used_in": used_in,
+        "how_used": how_used,
+        "rating_experience": rating_experience,
+        "rating_value": rating_value,
+        "rating_outcomes": rating_outcomes,
+        "would_recommend": would_recommend,
+        "text": text.strip(),
+    }
+    review = Review.objects.filter(service=service, author=user).first()
+    if review is None:
+        try:
+            with transaction.atomic():
+                review = Review.objects.create(service=service, author=user, **values)
+        except IntegrityError:
+            # Two submissions raced: the second becomes an update of the first.
+            review = Review.objects.get(service=service, author=user)
+    for name, value in values.items():
+        setattr(review, name, value)
+    review.save()
+    service_ratings_refresh(service=service)
+    return review
+
+
+@transaction.atomic
+def review_remove(*, review: Review, moderator: User, reason: str) -> Review:
+    """A moderator removes an abusive review; the reasons on offer never include negativity."""
+    from marketplace.models import RemovalReason
+
+    if not is_site_moderator(moderator):
+        raise PermissionDenied("Only moderators can remove reviews.")
+    if reason not in RemovalReason.values:
+        raise ValidationError({"reason": "Choose why the review breaks the rules"})
+    review.status = ReviewStatus.REMOVED
+    review.removal_reason = reason
+    review.save(update_fields=["status", "removal_reason", "updated_at"])
+    service_ratings_refresh(service=review.service)
+    return review
+
+
+@transaction.atomic
+def review_reply(*, review: Review, user: User, text: str) -> ReviewReply:
+    """The provider's staff reply publicly to a review, once."""
+    provider = review.service.provider
+    if not user_manages_provider(user=user, provider=provider):
+        raise PermissionDenied("Only the provider's staff can reply to its reviews.")
+    if not text.strip():
+        raise ValidationError({"text": "Enter your reply"})
+    if ReviewReply.objects.filter(review=review).exists():
+        raise ValidationError("This review already has a reply from the provider.")
+    try:
+        with transaction.atomic():
+            reply = ReviewReply.objects.create(review=review, author=user, text=text.strip())
+    except IntegrityError:
+        raise ValidationError("This review already has a reply from the provider.") from None
+    reviewer_email = review.author.email
+    transaction.on_commit(
+        lambda: send_mail(
+            f"{provider.name} replied to your review",
+            f"{provider.name} replied to your review of “{review.service.name}”:\n\n{reply.text}",
+            None,
+            [reviewer_email],
+        )
+    )
+    return reply
+
+
+# --- Shortlists ----------------------------------------------------------------------------
+
+SESSION_KEY = "marketplace_shortlist"
+
+
+class ShortlistFull(ValidationError):
+    pass
+
+
+def _shortlist_for(user: User) -> Shortlist:
+    shortlist, _ = Shortlist.objects.get_or_create(owner=user)
+    return shortlist
+
+
+@transaction.atomic
+def shortlist_add(*, request, service: Service) -> list[int]:
+    """Add a published service to the visitor's shortlist (session, or saved when signed in)."""
+    if not service.is_published:
+        raise ValidationError("This service is not listed.")
+    if request.user.is_authenticated:
+        shortlist = _shortlist_for(request.user)
+        ids = list(shortlist.items.values_list("service_id", flat=True))
+        if service.pk in ids:
+            return ids
+        if len(ids) >= SHORTLIST_LIMIT:
+            raise ShortlistFull(f"You can shortlist up to {SHORTLIST_LIMIT} services")
+        ShortlistItem.objects.create(shortlist=shortlist, service=service)
+        shortlist.save(update_fields=["updated_at"])
+        return [*ids, service.pk]
+    ids = list(request.session.get(SESSION_KEY, []))
+    if service.pk in ids:
+        return ids
+    if len(ids) >= SHORTLIST_LIMIT:
+        raise ShortlistFull(f"You can shortlist up to {SHORTLIST_LIMIT} services")
+    ids.append(service.pk)
+    request.session[SESSION_KEY] = ids
+    return ids
+
+
+@transaction.atomic
+def shortlist_remove(*, request, service_id: int) -> None:
+    if request.user.is_authenticated:
+        ShortlistItem.objects.filter(shortlist__owner=request.user, service_id=service_id).delete()
+    else:
+        request.session[SESSION_KEY] = [pk for pk in request.session.get(SESSION_KEY, []) if pk != service_id]
+
+
+@transaction.atomic
+def shortlist_save(
+    *,
+    user: User,
+    title: str,
+    notes: str = "",
+    need_days: int | None = None,
+    need_people: int | None = None,
+    need_months: int | None = None,
+) -> Shortlist:
+    """Name the signed-in user's shortlist and record the need it is priced for."""
+    shortlist = _shortlist_for(user)
+    shortlist.title = title.strip()
+    shortlist.notes = notes.strip()
+    shortlist.need_days = need_days
+    shortlist.need_people = need_people
+    shortlist.need_months = need_months
+    shortlist.save()
+    return shortlist
+
+
+@transaction.atomic
+def shortlist_merge_session(*, request) -> None:
+    """Move an anonymous visitor's shortlist into their saved one once they sign in."""
+    ids = request.session.pop(SESSION_KEY, None)
+    if not ids or not request.user.is_authenticated:
+        return
+    shortlist = _shortlist_for(request.user)
+    existing = list(shortlist.items.values_list("service_id", flat=True))
+    room = SHORTLIST_LIMIT - len(existing)
+    to_add = [pk for pk in ids if pk not in existing][: max(room, 0)]
+    for service in Service.objects.filter(pk__in=to_add, is_published=True):
+        ShortlistItem.objects.get_or_create(shortlist=shortlist, service=service)

@@ -1,0 +1,557 @@
+"""Thin views: read the request with a form, call a selector or service, render GOV.UK pages."""
+
+import csv
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.roles import is_site_moderator
+from marketplace import selectors, services
+from marketplace.forms import (
+    NeedForm,
+    RejectForm,
+    RemoveReviewForm,
+    ReplyForm,
+    ReviewForm,
+    ServiceFilterForm,
+    ServiceForm,
+    ShortlistSaveForm,
+)
+from marketplace.models import (
+    CONTENT_FIELDS,
+    SHORTLIST_LIMIT,
+    Provider,
+    Review,
+    RevisionStatus,
+    Service,
+    ServiceRevision,
+    Shortlist,
+)
+from marketplace.text import render_markdown
+
+
+def _marketplace_page():
+    from marketplace.models import MarketplaceIndexPage
+
+    return MarketplaceIndexPage.objects.live().first()
+
+
+def service_list(request, page=None):
+    """The listing at /marketplace/ (served through MarketplaceIndexPage)."""
+    # Always bound: an empty query string is a valid "no filters", a mistyped one is reported.
+    form = ServiceFilterForm(request.GET)
+    filters = form.filters()
+    search = selectors.service_search(filters=filters)
+    per_page = form.cleaned_data.get("per_page") or 20
+    paginator = Paginator(search.services, per_page)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    need = filters.need
+    shortlisted = set(selectors.shortlist_service_ids(request=request))
+    results = [
+        {"service": service, "cost": service.cost_for(need), "shortlisted": service.pk in shortlisted}
+        for service in page_obj.object_list
+    ]
+    return render(
+        request,
+        "marketplace/marketplace_index_page.html",
+        {
+            "page": page,
+            "form": form,
+            "filters": filters,
+            "need": need,
+            "need_given": any((need.days, need.people, need.months)),
+            "need_query": _need_query(need),
+            "search": search,
+            "page_obj": page_obj,
+            "results": results,
+            "result_count": paginator.count,
+            "shortlist_count": len(shortlisted),
+            "shortlist_limit": SHORTLIST_LIMIT,
+            "facet_groups": [
+                ("category", "Category", search.facets["category"]),
+                ("region", "Region or nation covered", search.facets["region"]),
+                ("delivery", "Delivery", search.facets["delivery"]),
+                ("offer", "Free or subsidised for councils", search.facets["offer"]),
+                ("kind", "Organisations served", search.facets["kind"]),
+            ],
+        },
+    )
+
+
+def service_detail(request, slug):
+    service = selectors.service_public_get(slug=slug)
+    if service is None:
+        raise Http404("No such service")
+    need_form = NeedForm(request.GET)
+    need = need_form.need()
+    reviews = Paginator(selectors.service_reviews(service=service), 10).get_page(request.GET.get("page"))
+    user = request.user
+    own_review = Review.objects.filter(service=service, author=user).first() if user.is_authenticated else None
+    manages = services.user_manages_provider(user=user, provider=service.provider)
+    return render(
+        request,
+        "marketplace/service_detail.html",
+        {
+            "service": service,
+            "description_html": render_markdown(service.description),
+            "about_html": render_markdown(service.provider.about),
+            "need_form": need_form,
+            "need": need,
+            "cost": service.cost_for(need),
+            "reviews": reviews,
+            "page_obj": reviews,
+            "own_review": own_review,
+            "may_review": services.user_may_review(user) and not manages,
+            "manages": manages,
+            "is_moderator": is_site_moderator(user),
+            "shortlisted": service.pk in selectors.shortlist_service_ids(request=request),
+            "shortlist_limit": SHORTLIST_LIMIT,
+        },
+    )
+
+
+@login_required
+def review_form(request, slug):
+    service = selectors.service_public_get(slug=slug)
+    if service is None:
+        raise Http404("No such service")
+    if not services.user_may_review(request.user):
+        return render(request, "marketplace/review_not_allowed.html", {"service": service}, status=403)
+    existing = Review.objects.filter(service=service, author=request.user).first()
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.review_submit(
+                    service=service,
+                    user=request.user,
+                    used_in=data["used_in"],
+                    how_used=data["how_used"],
+                    rating_experience=data["rating_experience"],
+                    rating_value=data["rating_value"],
+                    rating_outcomes=data["rating_outcomes"],
+                    would_recommend=data["would_recommend"],
+                    text=data["text"],
+                )
+            except PermissionDenied as error:
+                return render(
+                    request,
+                    "marketplace/review_not_allowed.html",
+                    {"service": service, "reason": str(error)},
+                    status=403,
+                )
+            messages.success(
+                request, "Your review has been updated" if existing else "Thank you: your review is published"
+            )
+            return redirect(service.get_absolute_url() + "#reviews")
+    else:
+        initial = {}
+        if existing:
+            initial = {
+                "used_month": existing.used_in.month,
+                "used_year": existing.used_in.year,
+                "how_used": existing.how_used,
+                "rating_experience": existing.rating_experience,
+                "rating_value": existing.rating_value,
+                "rating_outcomes": existing.rating_outcomes,
+                "would_recommend": "yes" if existing.would_recommend else "no",
+                "text": existing.text,
+            }
+        form = ReviewForm(initial=initial)
+    return render(
+        request,
+        "marketplace/review_form.html",
+        {"service": service, "form": form, "existing": existing},
+    )
+
+
+@login_required
+def review_reply(request, pk):
+    review = get_object_or_404(
+        Review.objects.select_related("service__provider__organisation", "organisation"),
+        pk=pk,
+        service__is_published=True,
+    )
+    if not services.user_manages_provider(user=request.user, provider=review.service.provider):
+        raise PermissionDenied
+    if hasattr(review, "reply"):
+        messages.info(request, "You have already replied to this review")
+        return redirect(review.service.get_absolute_url() + f"#review-{review.pk}")
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_reply(review=review, user=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your reply is published")
+            return redirect(review.service.get_absolute_url() + f"#review-{review.pk}")
+    return render(request, "marketplace/review_reply.html", {"review": review, "form": form})
+
+
+@login_required
+def review_remove(request, pk):
+    if not is_site_moderator(request.user):
+        raise PermissionDenied
+    review = get_object_or_404(Review.objects.select_related("service"), pk=pk)
+    form = RemoveReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.review_remove(review=review, moderator=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "The review has been removed")
+        return redirect(review.service.get_absolute_url())
+    return render(request, "marketplace/review_remove.html", {"review": review, "form": form})
+
+
+# --- Shortlist and comparison --------------------------------------------------------------
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or fallback
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@require_POST
+def shortlist_add(request):
+    service = get_object_or_404(Service, pk=request.POST.get("service"), is_published=True)
+    try:
+        services.shortlist_add(request=request, service=service)
+    except services.ShortlistFull:
+        messages.error(
+            request,
+            f"Your shortlist already has {SHORTLIST_LIMIT} services: remove one to add “{service.name}”",
+        )
+    else:
+        messages.success(request, f"“{service.name}” added to your shortlist")
+    return redirect(_safe_next(request, reverse("marketplace:shortlist")))
+
+
+@require_POST
+def shortlist_remove(request):
+    try:
+        service_id = int(request.POST.get("service", ""))
+    except ValueError:
+        raise Http404("No such service") from None
+    services.shortlist_remove(request=request, service_id=service_id)
+    messages.success(request, "Removed from your shortlist")
+    return redirect(_safe_next(request, reverse("marketplace:shortlist")))
+
+
+def _need_params(need) -> list[tuple[str, int]]:
+    return [(name, getattr(need, name)) for name in ("days", "people", "months") if getattr(need, name)]
+
+
+def _need_query(need) -> str:
+    return urlencode(_need_params(need))
+
+
+def _compare_query(shortlisted: list[Service], need) -> str:
+    params = [("s", service.slug) for service in shortlisted]
+    return urlencode(params + _need_params(need))
+
+
+def shortlist(request):
+    if request.user.is_authenticated:
+        services.shortlist_merge_session(request=request)
+    shortlisted = selectors.shortlist_services(request=request)
+    saved = Shortlist.objects.filter(owner=request.user).first() if request.user.is_authenticated else None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        form = ShortlistSaveForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.shortlist_save(
+                user=request.user,
+                title=data["title"],
+                notes=data["notes"],
+                need_days=data["days"],
+                need_people=data["people"],
+                need_months=data["months"],
+            )
+            messages.success(request, "Your shortlist is saved")
+            return redirect("marketplace:shortlist")
+    else:
+        initial = {}
+        if saved:
+            initial = {
+                "title": saved.title,
+                "notes": saved.notes,
+                "days": saved.need_days,
+                "people": saved.need_people,
+                "months": saved.need_months,
+            }
+        form = ShortlistSaveForm(initial=initial)
+    need_form = NeedForm(
+        {"days": saved.need_days, "people": saved.need_people, "months": saved.need_months} if saved else {}
+    )
+    return render(
+        request,
+        "marketplace/shortlist.html",
+        {
+            "shortlisted": shortlisted,
+            "saved": saved,
+            "form": form,
+            "compare_query": _compare_query(shortlisted, need_form.need()),
+            "shortlist_limit": SHORTLIST_LIMIT,
+        },
+    )
+
+
+def _comparison(request):
+    need_form = NeedForm(request.GET)
+    need = need_form.need()
+    compared = selectors.service_compare_list(slugs=request.GET.getlist("s"))
+    rows = [{"service": service, "cost": service.cost_for(need)} for service in compared]
+    return need_form, need, compared, rows
+
+
+def compare(request):
+    need_form, need, compared, rows = _comparison(request)
+    query = _compare_query(compared, need)
+    return render(
+        request,
+        "marketplace/compare.html",
+        {
+            "form": need_form,
+            "need_form": need_form,
+            "need": need,
+            "rows": rows,
+            "compared": compared,
+            "query": query,
+            "share_url": request.build_absolute_uri(f"{reverse('marketplace:compare')}?{query}"),
+        },
+    )
+
+
+def compare_print(request):
+    _need_form, need, compared, rows = _comparison(request)
+    query = _compare_query(compared, need)
+    for row in rows:
+        # The printable page lists each service on its own, reusing the comparison's rows.
+        row["single"] = [row]
+    return render(
+        request,
+        "marketplace/compare_print.html",
+        {
+            "need": need,
+            "rows": rows,
+            "generated": timezone.localtime(),
+            "share_url": request.build_absolute_uri(f"{reverse('marketplace:compare')}?{query}"),
+        },
+    )
+
+
+CSV_COLUMNS = [
+    "Service",
+    "Provider",
+    "Provider contacts verified",
+    "Category",
+    "Listed price",
+    "Price unit",
+    "Price interval",
+    "VAT",
+    "Minimum price (GBP)",
+    "Maximum price (GBP)",
+    "Need priced",
+    "Cost for need, low (GBP, incl. VAT where charged)",
+    "Cost for need, high (GBP, incl. VAT where charged)",
+    "Cost note",
+    "Free or subsidised",
+    "Offer details",
+    "Customer experience (of 5)",
+    "Value for money (of 5)",
+    "Outcomes (of 5)",
+    "Average rating (of 5)",
+    "Number of reviews",
+    "Would recommend (%)",
+    "Delivery",
+    "Typical duration",
+    "Coverage",
+    "Organisations served",
+    "Web page",
+]
+
+
+def _csv_safe(value) -> str:
+    """Neutralise spreadsheet formulas in text providers wrote (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def compare_csv(request):
+    _need_form, need, _compared, rows = _comparison(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = datetime.date.today().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="marketplace-comparison-{stamp}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the pound signs as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        service, cost = row["service"], row["cost"]
+        writer.writerow(
+            [
+                _csv_safe(value)
+                for value in [
+                    service.name,
+                    service.provider.name,
+                    "Yes" if service.provider.contacts_verified else "No",
+                    service.get_category_display(),
+                    service.price_text,
+                    service.get_price_unit_display(),
+                    service.get_price_interval_display(),
+                    service.get_vat_display(),
+                    service.price_min,
+                    service.price_max,
+                    need.describe(),
+                    cost.low,
+                    cost.high,
+                    cost.reason,
+                    service.get_council_offer_display() if service.council_offer else "No",
+                    service.council_offer_details,
+                    service.experience_average,
+                    service.value_average,
+                    service.outcomes_average,
+                    service.rating_average,
+                    service.review_count,
+                    service.recommend_percent,
+                    service.get_delivery_mode_display(),
+                    service.typical_duration,
+                    service.coverage_text,
+                    "; ".join(service.kinds_served_labels),
+                    request.build_absolute_uri(service.get_absolute_url()),
+                ]
+            ]
+        )
+    return response
+
+
+# --- Providers ------------------------------------------------------------------------------
+
+
+@login_required
+def provider_dashboard(request):
+    providers = selectors.provider_for_user(user=request.user)
+    return render(
+        request,
+        "marketplace/provider_dashboard.html",
+        {
+            "providers": [
+                {"provider": provider, "services": selectors.provider_services(provider=provider)}
+                for provider in providers
+            ]
+        },
+    )
+
+
+def _managed_provider(request, pk) -> Provider:
+    provider = get_object_or_404(Provider.objects.select_related("organisation"), pk=pk)
+    if not services.user_manages_provider(user=request.user, provider=provider):
+        raise PermissionDenied
+    return provider
+
+
+@login_required
+def service_create(request, provider_pk):
+    provider = _managed_provider(request, provider_pk)
+    form = ServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.service_submit(provider=provider, user=request.user, content=form.content())
+        messages.success(request, "Your listing has been sent for moderation. It will be public once approved.")
+        return redirect("marketplace:provider_dashboard")
+    return render(request, "marketplace/service_form.html", {"form": form, "provider": provider, "service": None})
+
+
+@login_required
+def service_edit(request, slug):
+    service = get_object_or_404(Service.objects.select_related("provider__organisation"), slug=slug)
+    provider = _managed_provider(request, service.provider_id)
+    pending = service.revisions.filter(status=RevisionStatus.PENDING).first()
+    # Start from the change still waiting, if any, otherwise from the public version.
+    source = pending or service
+    draft = ServiceRevision(**{name: getattr(source, name) for name in CONTENT_FIELDS})
+    form = ServiceForm(request.POST or None, instance=draft)
+    if request.method == "POST" and form.is_valid():
+        services.service_submit(provider=provider, user=request.user, content=form.content(), service=service)
+        messages.success(
+            request,
+            "Your change has been sent for moderation. The current version stays public until it is approved.",
+        )
+        return redirect("marketplace:provider_dashboard")
+    return render(
+        request,
+        "marketplace/service_form.html",
+        {"form": form, "provider": provider, "service": service, "pending": pending},
+    )
+
+
+# --- Moderation -----------------------------------------------------------------------------
+
+
+@login_required
+def moderation_queue(request):
+    if not is_site_moderator(request.user):
+        raise PermissionDenied
+    page_obj = Paginator(selectors.revisions_pending(), 20).get_page(request.GET.get("page"))
+    return render(request, "marketplace/moderation_queue.html", {"page_obj": page_obj})
+
+
+def _display(listing, name: str) -> str:
+    """A listing field as a moderator reads it: labels, not stored codes."""
+    if name == "regions":
+        return listing.coverage_text
+    if name == "kinds_served":
+        return "; ".join(listing.kinds_served_labels)
+    field = ServiceRevision._meta.get_field(name)
+    if field.choices:
+        return str(getattr(listing, f"get_{name}_display")())
+    return str(getattr(listing, name))
+
+
+@login_required
+def moderation_decide(request, pk):
+    if not is_site_moderator(request.user):
+        raise PermissionDenied
+    revision = get_object_or_404(
+        ServiceRevision.objects.select_related("service__provider__organisation", "submitted_by"),
+        pk=pk,
+    )
+    form = RejectForm(request.POST if request.POST.get("decision") == "reject" else None)
+    if request.method == "POST" and revision.status == RevisionStatus.PENDING:
+        if request.POST.get("decision") == "approve":
+            services.revision_approve(revision=revision, moderator=request.user)
+            messages.success(request, f"“{revision.name}” is approved and public")
+            return redirect("marketplace:moderation_queue")
+        if form.is_valid():
+            services.revision_reject(revision=revision, moderator=request.user, note=form.cleaned_data["note"])
+            messages.success(request, f"“{revision.name}” was returned to the provider")
+            return redirect("marketplace:moderation_queue")
+    service = revision.service
+    changes = [
+        {
+            "label": ServiceRevision._meta.get_field(name).verbose_name.capitalize(),
+            "current": _display(service, name) if service.is_published else "",
+            "proposed": _display(revision, name),
+            "changed": not service.is_published or getattr(service, name) != getattr(revision, name),
+        }
+        for name in CONTENT_FIELDS
+    ]
+    return render(
+        request,
+        "marketplace/moderation_decide.html",
+        {"revision": revision, "service": service, "changes": changes, "form": form},
+    )

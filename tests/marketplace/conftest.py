@@ -1,0 +1,46 @@
+"""Fixtures for the marketplace tests: people with the organisations the rules turn on."""
+
+import pytest
+
+from accounts.factories import OrganisationFactory, UserFactory
+from accounts.models import OrganisationKind
+from accounts.roles import Role
+from accounts.services import user_set_role
+from marketplace.factories import ProviderFactory
+
+
+@pytest.fixture
+def council_officer(db):
+    return UserFactory()  # UserFactory's organisation is a council
+
+
+@pytest.fixture
+def fire_officer(db):
+    return UserFactory(
+        organisation=OrganisationFactory(kind=OrganisationKind.FIRE_AND_RESCUE)
+    )
+
+
+@pytest.fixture
+def consultant(db):
+    """Someone from a business: may browse and shortlist, never review."""
+    return UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.BUSINESS))
+
+
+@pytest.fixture
+def provider(db):
+    return ProviderFactory()
+
+
+@pytest.fixture
+def provider_staff(provider):
+    user = UserFactory(organisation=provider.organisation)
+    provider.staff.add(user)
+    return user
+
+
+@pytest.fixture
+def moderator(db):
+    user = UserFactory()
+    user_set_role(user=user, role=Role.MODERATOR)
+    return user
