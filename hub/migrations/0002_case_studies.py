@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_profile_handles_and_skill_vocabulary'),
+        ('accounts', '0001_initial'),
         ('django_comments_xtd', '0008_auto_20200920_2037'),
         ('hub', '0001_initial'),
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
