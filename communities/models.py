@@ -1,4 +1,25 @@
-"""Communities of practice."""
+"""Communities of practice: pages, memberships, discussion, moderation and notifications.
+
+Who may see what is decided in one place, `communities.permissions.community_access`; every
+route into community content (pages, threads, files, feeds, notifications, emails and
+WebSockets) asks it. Writes go through `communities.services`.
+"""
+
+import uuid
+
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+from wagtail.search import index
 
 from home.mixins import SectionIndexPage
 
@@ -7,3 +28,467 @@ class CommunityIndexPage(SectionIndexPage):
     """The directory of communities at /communities/."""
 
     template = "communities/community_index_page.html"
+    subpage_types = ["communities.CommunityPage"]
+
+    def get_context(self, request, *args, **kwargs):
+        from communities.forms import DirectoryFilterForm
+        from communities.selectors import community_directory
+
+        context = super().get_context(request, *args, **kwargs)
+        form = DirectoryFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        context["filter_form"] = form
+        context["communities"] = community_directory(
+            user=request.user,
+            query=filters.get("q", ""),
+            topic=filters.get("topic", ""),
+            colleagues=bool(filters.get("colleagues")),
+            page_number=request.GET.get("page", 1),
+        )
+        return context
+
+
+class Access(models.TextChoices):
+    OPEN = "open", "Open"
+    RESTRICTED = "restricted", "Restricted"
+    PRIVATE = "private", "Private"
+
+
+ACCESS_HINTS = {
+    Access.OPEN: "Anyone signed in can join.",
+    Access.RESTRICTED: "A facilitator approves requests to join.",
+    Access.PRIVATE: "By invitation only.",
+}
+
+
+class Topic(models.TextChoices):
+    HOUSING = "housing", "Housing and homelessness"
+    SOCIAL_CARE = "social_care", "Adult social care"
+    CHILDREN = "children", "Children and young people"
+    FINANCE = "finance", "Finance and revenues"
+    DIGITAL = "digital", "Digital and data"
+    CLIMATE = "climate", "Climate and environment"
+    PLANNING = "planning", "Planning and regeneration"
+    HEALTH = "health", "Public health"
+    SAFETY = "safety", "Community safety"
+    WORKFORCE = "workforce", "Workforce and leadership"
+    GOVERNANCE = "governance", "Governance and democracy"
+
+
+class CommunityPage(Page):
+    """One community of practice: description, rules, facilitators and its discussion.
+
+    Private communities are invisible to anyone who cannot read them: `serve` answers 404,
+    they are never added to the search index, and every listing goes through the selectors.
+    """
+
+    summary = models.CharField(max_length=300, help_text="One or two sentences shown in the directory.")
+    description = models.TextField(blank=True, help_text="What the community is for (markdown).")
+    rules = models.TextField(blank=True, help_text="How members are expected to behave (markdown).")
+    access = models.CharField(max_length=16, choices=Access.choices, default=Access.OPEN, db_index=True)
+    topic = models.CharField(max_length=32, choices=Topic.choices, blank=True, db_index=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("rules"),
+        FieldPanel("access"),
+        FieldPanel("topic"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("access"),
+    ]
+    parent_page_types = ["communities.CommunityIndexPage"]
+    subpage_types: list[str] = []
+    template = "communities/community_page.html"
+
+    @classmethod
+    def get_indexed_objects(cls):
+        # Private communities never enter the search index, whoever searches.
+        return super().get_indexed_objects().exclude(access=Access.PRIVATE)
+
+    @property
+    def access_hint(self) -> str:
+        return ACCESS_HINTS[self.access]
+
+    def serve(self, request, *args, **kwargs):
+        from communities.permissions import community_access
+
+        access = community_access(community=self, user=request.user)
+        if not access.can_see_page:
+            raise Http404
+        request.community_access = access
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from communities.permissions import community_access
+        from communities.selectors import community_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        access = getattr(request, "community_access", None) or community_access(community=self, user=request.user)
+        context.update(
+            community_page_context(
+                community=self,
+                access=access,
+                user=request.user,
+                page_number=request.GET.get("page", 1),
+            )
+        )
+        return context
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "Member"
+    MODERATOR = "moderator", "Moderator"
+    FACILITATOR = "facilitator", "Facilitator"
+
+
+class State(models.TextChoices):
+    PENDING = "pending", "Request pending"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    REFUSED = "refused", "Request refused"
+    REMOVED = "removed", "Removed"
+    LEFT = "left", "Left"
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediately"
+    DAILY = "daily", "Daily digest"
+    WEEKLY = "weekly", "Weekly digest"
+    NONE = "none", "No emails"
+
+
+class Membership(models.Model):
+    """A person's place in a community: role, state, and how often they want email.
+
+    Suspended members keep reading (they stay members) but cannot post until
+    `suspended_until`; removed, refused and departed people have no access at all.
+    """
+
+    community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="community_memberships",
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.ACTIVE, db_index=True)
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    email_frequency = models.CharField(max_length=16, choices=Frequency.choices, default=Frequency.DAILY)
+    request_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "user"], name="one_membership_per_person")]
+        indexes = [models.Index(fields=["user", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.community_id} ({self.role}, {self.state})"
+
+    @property
+    def is_suspended(self) -> bool:
+        return (
+            self.state == State.SUSPENDED and self.suspended_until is not None and self.suspended_until > timezone.now()
+        )
+
+    @property
+    def is_member(self) -> bool:
+        """Counts as a member: active, or suspended (read-only)."""
+        return self.state in (State.ACTIVE, State.SUSPENDED)
+
+
+class Invitation(models.Model):
+    """An emailed invitation to join, possibly to someone not yet registered."""
+
+    community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email} to {self.community_id}"
+
+
+class PostState(models.TextChoices):
+    VISIBLE = "visible", "Visible"
+    HIDDEN = "hidden", "Hidden by a moderator"
+    REMOVED = "removed", "Removed by a moderator"
+    DELETED = "deleted", "Deleted by its author"
+
+
+class TaggedThread(TaggedItemBase):
+    """Through model for thread tags."""
+
+    content_object = models.ForeignKey("communities.Thread", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class Thread(models.Model):
+    """A discussion in a community: a title, an opening post and its replies."""
+
+    community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="threads")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    body_html = models.TextField(editable=False)
+    tags = TaggableManager(through=TaggedThread, blank=True)
+    is_pinned = models.BooleanField(default=False)
+    is_locked = models.BooleanField(default=False)
+    state = models.CharField(max_length=16, choices=PostState.choices, default=PostState.VISIBLE)
+    removal_reason = models.TextField(blank=True)
+    reply_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-is_pinned", "-last_activity_at"]
+        indexes = [models.Index(fields=["community", "-is_pinned", "-last_activity_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(
+            "communities:thread",
+            kwargs={"slug": self.community.slug, "thread_id": self.pk},
+        )
+
+    @property
+    def is_visible(self) -> bool:
+        return self.state == PostState.VISIBLE
+
+
+class Reply(models.Model):
+    """A reply in a thread; may quote an earlier reply. Removal leaves a placeholder."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    body = models.TextField()
+    body_html = models.TextField(editable=False)
+    quote = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    state = models.CharField(max_length=16, choices=PostState.choices, default=PostState.VISIBLE)
+    removal_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"Reply {self.pk} in {self.thread_id}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.state == PostState.VISIBLE
+
+    @cached_property
+    def placeholder(self) -> str:
+        return REMOVAL_PLACEHOLDERS.get(self.state, "")
+
+
+REMOVAL_PLACEHOLDERS = {
+    PostState.HIDDEN: "This reply is hidden while moderators review it.",
+    PostState.REMOVED: "Reply removed by a moderator.",
+    PostState.DELETED: "Reply deleted by its author.",
+}
+
+
+class CommunityEvent(models.Model):
+    """The community's event log: what live clients were sent, in order.
+
+    The id increases monotonically, so a client that reconnects says the last id it saw and
+    is sent every later event once (catch-up without gaps or duplicates).
+    """
+
+    community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=64)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.pk}"
+
+
+class Presence(models.Model):
+    """A live connection to a community page, for "N members here now" across processes."""
+
+    channel_name = models.CharField(max_length=255, unique=True)
+    community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    connected_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.channel_name
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", "Mention"
+    REPLY = "reply", "Reply to your thread"
+    JOIN_REQUEST = "join_request", "Join request"
+    DECISION = "decision", "Decision on your request"
+    MODERATION = "moderation", "Moderation"
+
+
+class Notification(models.Model):
+    """An entry in someone's notification centre."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DigestSent(models.Model):
+    """One digest email per membership per period: the unique key makes the command idempotent."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="digests")
+    frequency = models.CharField(max_length=16, choices=Frequency.choices)
+    period = models.CharField(max_length=16, help_text="2026-11-26 or 2026-W48")
+    covered_until = models.DateTimeField()
+    thread_count = models.PositiveIntegerField(default=0)
+    reply_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "frequency", "period"],
+                name="one_digest_per_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.frequency} digest {self.period} for {self.membership_id}"
+
+
+class ReportState(models.TextChoices):
+    OPEN = "open", "Open"
+    ACTIONED = "actioned", "Actioned"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Report(models.Model):
+    """A member's report of a thread or reply, waiting in the community's moderation queue."""
+
+    community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="reports")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.TextField()
+    state = models.CharField(max_length=16, choices=ReportState.choices, default=ReportState.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Report {self.pk}"
+
+    @property
+    def target(self):
+        return self.reply or self.thread
+
+
+class AuditEntry(models.Model):
+    """One moderation or membership action, readable by the community's facilitators."""
+
+    community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=64)
+    target = models.CharField(max_length=300)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.target}"
+
+
+def _library_storage():
+    # Outside MEDIA_ROOT: nothing here is ever served by a public URL, only by the
+    # permission-checked download view.
+    return FileSystemStorage(
+        location=getattr(
+            settings,
+            "COMMUNITIES_PRIVATE_ROOT",
+            settings.BASE_DIR / "var" / "community-library",
+        )
+    )
+
+
+def _library_path(instance, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return f"{instance.community_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class LibraryFolder(models.Model):
+    """A folder in a community's document library."""
+
+    community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="folders")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LibraryFile(models.Model):
+    """A document shared in a community's library; served only through a checked view."""
+
+    community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="files")
+    folder = models.ForeignKey(
+        LibraryFolder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="files",
+    )
+    title = models.CharField(max_length=200)
+    file = models.FileField(storage=_library_storage, upload_to=_library_path)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,310 @@
-"""Reads of communities, always filtered by what the viewer may see."""
+"""Reads of communities, always filtered by what the viewer may see.
+
+For the site search (owned by search/): private communities never enter the search index
+(`CommunityPage.get_indexed_objects`), and a search over pages should also exclude
+`community_hidden_page_ids(user=request.user)`, which lists the community pages this viewer
+may not see. Threads and replies are not in the page index at all.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+
+from accounts.roles import is_site_moderator
+from communities.models import (
+    Access,
+    AuditEntry,
+    CommunityEvent,
+    CommunityPage,
+    Frequency,
+    LibraryFile,
+    Membership,
+    Notification,
+    NotificationKind,
+    PostState,
+    Presence,
+    Reply,
+    Report,
+    ReportState,
+    Role,
+    State,
+    Thread,
+    Topic,
+)
+from communities.permissions import CommunityAccess
+
+MEMBER_STATES = (State.ACTIVE, State.SUSPENDED)
+THREADS_PER_PAGE = 20
+REPLIES_PER_PAGE = 25
+
+
+def _member_community_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user, state__in=MEMBER_STATES).values_list("community_id", flat=True))
+
+
+def community_visible_queryset(*, user):
+    """Live communities whose page the viewer may see (private ones only to members)."""
+    communities = CommunityPage.objects.live()
+    if user.is_authenticated and is_site_moderator(user):
+        return communities
+    return communities.filter(~Q(access=Access.PRIVATE) | Q(pk__in=_member_community_ids(user)))
+
+
+def community_visible_ids(*, user) -> set[int]:
+    """Page ids of the communities the viewer may see."""
+    return set(community_visible_queryset(user=user).values_list("pk", flat=True))
+
+
+def community_hidden_page_ids(*, user) -> set[int]:
+    """Page ids a site search must leave out for this viewer."""
+    return set(CommunityPage.objects.values_list("pk", flat=True)) - community_visible_ids(user=user)
+
+
+def community_readable_ids(*, user) -> set[int]:
+    """Communities whose discussion, files and feed the viewer may read."""
+    communities = CommunityPage.objects.live()
+    if user.is_authenticated and is_site_moderator(user):
+        return set(communities.values_list("pk", flat=True))
+    return set(
+        communities.filter(Q(access=Access.OPEN) | Q(pk__in=_member_community_ids(user))).values_list("pk", flat=True)
+    )
+
+
+def community_directory(
+    *,
+    user,
+    query: str = "",
+    topic: str = "",
+    colleagues: bool = False,
+    page_number=1,
+    per_page: int = 20,
+):
+    """The directory: visible communities, searched and filtered, with member counts."""
+    communities = community_visible_queryset(user=user)
+    if query:
+        communities = communities.filter(
+            Q(title__icontains=query) | Q(summary__icontains=query) | Q(description__icontains=query)
+        )
+    if topic:
+        communities = communities.filter(topic=topic)
+    if colleagues and user.is_authenticated and user.organisation_id:
+        communities = communities.filter(
+            memberships__user__organisation_id=user.organisation_id,
+            memberships__state__in=MEMBER_STATES,
+        ).exclude(memberships__user=user, memberships__state__in=MEMBER_STATES)
+    communities = (
+        communities.annotate(
+            member_count=Count(
+                "memberships",
+                filter=Q(memberships__state__in=MEMBER_STATES),
+                distinct=True,
+            )
+        )
+        .order_by("title")
+        .distinct()
+    )
+    mine = _member_community_ids(user)
+    page = Paginator(communities, per_page).get_page(page_number)
+    for community in page.object_list:
+        community.is_mine = community.pk in mine
+    return page
 
 
 def community_active_list(*, user, limit: int = 3) -> list:
-    """The most active communities the user can see: none until communities exist."""
-    return []
+    """The most recently active communities the viewer may see (for the home page)."""
+    return list(
+        community_visible_queryset(user=user)
+        .annotate(last_post=Max("threads__last_activity_at"))
+        .order_by("-last_post", "title")[:limit]
+    )
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    return [("", "All topics"), *Topic.choices]
+
+
+def latest_event_id(*, community_id: int) -> int:
+    return (
+        CommunityEvent.objects.filter(community_id=community_id).order_by("-pk").values_list("pk", flat=True).first()
+        or 0
+    )
+
+
+def community_page_context(*, community: CommunityPage, access: CommunityAccess, user, page_number=1) -> dict:
+    """Everything the community page shows this viewer."""
+    facilitators = list(
+        Membership.objects.filter(community=community, role=Role.FACILITATOR, state=State.ACTIVE).select_related(
+            "user", "user__organisation"
+        )
+    )
+    context = {
+        "access": access,
+        "facilitators": facilitators,
+        "member_count": Membership.objects.filter(community=community, state__in=MEMBER_STATES).count(),
+        "threads": None,
+        "frequency_choices": Frequency.choices,
+    }
+    if access.can_read:
+        threads = (
+            Thread.objects.filter(community=community)
+            .exclude(state__in=[PostState.REMOVED, PostState.DELETED])
+            .select_related("author")
+            .order_by("-is_pinned", "-last_activity_at")
+        )
+        if not access.can_moderate:
+            threads = threads.filter(state=PostState.VISIBLE)
+        context["threads"] = Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
+        context["last_event_id"] = latest_event_id(community_id=community.pk)
+        context["presence_count"] = presence_count(community_id=community.pk)
+        context["library"] = LibraryFile.objects.filter(community=community).count()
+    if access.can_moderate:
+        context["open_reports"] = Report.objects.filter(community=community, state=ReportState.OPEN).count()
+    return context
+
+
+def presence_count(*, community_id: int) -> int:
+    """How many people have this community open right now (each visitor counted once)."""
+    here = Presence.objects.filter(community_id=community_id)
+    people = here.filter(user__isnull=False).values("user_id").distinct().count()
+    return people + here.filter(user__isnull=True).count()
+
+
+def thread_get(*, community: CommunityPage, thread_id: int) -> Thread | None:
+    return (
+        Thread.objects.filter(community=community, pk=thread_id)
+        .select_related("author", "community")
+        .prefetch_related("tags")
+        .first()
+    )
+
+
+def thread_replies(*, thread: Thread, page_number=1):
+    """One page of replies, each with its author and quoted reply fetched up front.
+
+    The number of queries does not depend on the number of replies.
+    """
+    replies = (
+        Reply.objects.filter(thread=thread)
+        .select_related("author", "author__organisation", "quote", "quote__author")
+        .order_by("created_at", "pk")
+    )
+    paginator = Paginator(replies, REPLIES_PER_PAGE)
+    if page_number == "last":
+        page_number = paginator.num_pages
+    return paginator.get_page(page_number)
+
+
+def community_threads_feed(*, community: CommunityPage, limit: int = 20) -> list:
+    return list(
+        Thread.objects.filter(community=community, state=PostState.VISIBLE)
+        .select_related("author")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def community_members(*, community: CommunityPage) -> dict:
+    memberships = Membership.objects.filter(community=community).select_related("user", "user__organisation")
+    grouped = {"pending": [], "members": [], "former": []}
+    for membership in memberships.order_by("user__first_name", "user__last_name"):
+        if membership.state == State.PENDING:
+            grouped["pending"].append(membership)
+        elif membership.state in MEMBER_STATES:
+            grouped["members"].append(membership)
+        else:
+            grouped["former"].append(membership)
+    return grouped
+
+
+def my_memberships(*, user) -> list[Membership]:
+    return list(
+        Membership.objects.filter(user=user, state__in=MEMBER_STATES)
+        .select_related("community")
+        .order_by("community__title")
+    )
+
+
+def notification_list(*, user, page_number=1, per_page: int = 20):
+    """Someone's notifications, leaving out any about communities they can no longer read."""
+    readable = community_readable_ids(user=user)
+    visible = community_visible_ids(user=user)
+    notifications = Notification.objects.filter(recipient=user).filter(
+        Q(community_id__in=readable) | Q(kind=NotificationKind.DECISION, community_id__in=visible)
+    )
+    return Paginator(notifications, per_page).get_page(page_number)
+
+
+def notification_unread_count(*, user) -> int:
+    readable = community_readable_ids(user=user)
+    visible = community_visible_ids(user=user)
+    return (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .filter(Q(community_id__in=readable) | Q(kind=NotificationKind.DECISION, community_id__in=visible))
+        .count()
+    )
+
+
+def moderation_queue(*, user, community: CommunityPage | None = None):
+    """Open reports in the communities this person moderates (all, for site moderators)."""
+    reports = Report.objects.filter(state=ReportState.OPEN).select_related(
+        "community", "thread", "thread__author", "reply", "reply__author", "reporter"
+    )
+    if not is_site_moderator(user):
+        moderated = Membership.objects.filter(
+            user=user,
+            state=State.ACTIVE,
+            role__in=[Role.MODERATOR, Role.FACILITATOR],
+        ).values("community_id")
+        reports = reports.filter(community_id__in=moderated)
+    if community is not None:
+        reports = reports.filter(community=community)
+    return reports.order_by("created_at")
+
+
+def audit_list(*, community: CommunityPage, page_number=1):
+    entries = AuditEntry.objects.filter(community=community).select_related("actor")
+    return Paginator(entries, 50).get_page(page_number)
+
+
+def library_list(*, community: CommunityPage) -> list[LibraryFile]:
+    return list(
+        LibraryFile.objects.filter(community=community)
+        .select_related("folder", "uploaded_by")
+        .order_by("folder__name", "title")
+    )
+
+
+def events_after(*, community_id: int, after: int, limit: int = 500) -> list[dict]:
+    """Logged events after `after`, oldest first, for a reconnecting client."""
+    return [
+        {"type": event.type, "id": event.pk, "payload": event.payload}
+        for event in CommunityEvent.objects.filter(community_id=community_id, pk__gt=after).order_by("pk")[:limit]
+    ]
+
+
+def digest_content(*, membership: Membership, since, until) -> tuple[list, list]:
+    """New visible threads and replies in the member's community, not written by them."""
+    threads = list(
+        Thread.objects.filter(
+            community_id=membership.community_id,
+            state=PostState.VISIBLE,
+            created_at__gt=since,
+            created_at__lte=until,
+        )
+        .exclude(author_id=membership.user_id)
+        .select_related("author", "community")
+        .order_by("created_at")
+    )
+    replies = list(
+        Reply.objects.filter(
+            thread__community_id=membership.community_id,
+            thread__state=PostState.VISIBLE,
+            state=PostState.VISIBLE,
+            created_at__gt=since,
+            created_at__lte=until,
+        )
+        .exclude(author_id=membership.user_id)
+        .select_related("author", "thread", "thread__community")
+        .order_by("created_at")
+    )
+    return threads, replies

@@ -1,0 +1,97 @@
+"""Live events: payloads, the per-community event log, and broadcasting after commit.
+
+Every event is written to `CommunityEvent` inside the writing transaction and sent to the
+community's channel-layer group only after that transaction commits, so a rolled-back post is
+never announced and a committed one is never lost: a client that missed it gets it from the
+log when it reconnects. Type names are dotted; the consumer handles "discussion.reply_created"
+in `discussion_reply_created`.
+"""
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from communities.models import CommunityEvent, PostState, Reply, Thread
+
+THREAD_CREATED = "discussion.thread_created"
+THREAD_UPDATED = "discussion.thread_updated"
+REPLY_CREATED = "discussion.reply_created"
+REPLY_UPDATED = "discussion.reply_updated"
+PRESENCE_CHANGED = "presence.changed"
+ACCESS_REVOKED = "membership.revoked"
+ACCESS_CHANGED = "community.access_changed"
+NOTIFICATION_CREATED = "notification.created"
+
+# Events every live client gets replayed on reconnect; presence and access are not replayed.
+LOGGED_TYPES = {THREAD_CREATED, THREAD_UPDATED, REPLY_CREATED, REPLY_UPDATED}
+
+
+def community_group(community_id: int) -> str:
+    return f"community.{community_id}"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or "A former member") if user else "A former member"
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
+def thread_payload(thread: Thread) -> dict:
+    """What members see of a thread in the community's list."""
+    visible = thread.state == PostState.VISIBLE
+    return {
+        "thread_id": thread.pk,
+        "title": thread.title if visible else "Thread removed by a moderator",
+        "url": thread.get_absolute_url(),
+        "author": _name(thread.author) if visible else "",
+        "created": _when(thread.created_at),
+        "reply_count": thread.reply_count,
+        "is_pinned": thread.is_pinned,
+        "is_locked": thread.is_locked,
+        "visible": visible,
+    }
+
+
+def reply_payload(reply: Reply) -> dict:
+    """What members see of a reply: its sanitised HTML, or the removal placeholder."""
+    visible = reply.state == PostState.VISIBLE
+    return {
+        "thread_id": reply.thread_id,
+        "reply_id": reply.pk,
+        "author": _name(reply.author) if visible else "",
+        "created": _when(reply.created_at),
+        "edited": bool(reply.edited_at) and visible,
+        "body_html": reply.body_html if visible else "",
+        "placeholder": reply.placeholder,
+        "visible": visible,
+    }
+
+
+def broadcast(group: str, message: dict) -> None:
+    """Send now (call it from transaction.on_commit)."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, message)
+
+
+def event_record(*, community_id: int, type: str, payload: dict) -> CommunityEvent:
+    """Log an event in the current transaction and broadcast it once the transaction commits."""
+    event = CommunityEvent.objects.create(community_id=community_id, type=type, payload=payload)
+    message = {"type": type, "id": event.pk, "payload": payload}
+    transaction.on_commit(lambda: broadcast(community_group(community_id), message))
+    return event
+
+
+def signal_after_commit(group: str, type: str, payload: dict) -> None:
+    """Broadcast a control event (not logged) after commit."""
+    message = {"type": type, "payload": payload}
+    transaction.on_commit(lambda: broadcast(group, message))

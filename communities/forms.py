@@ -1,0 +1,133 @@
+"""Forms for communities: every one re-renders with what the person typed when invalid."""
+
+from django import forms
+
+from communities.models import Frequency, Role
+from communities.selectors import topic_choices
+from communities.services import LIBRARY_EXTENSIONS, LIBRARY_MAX_BYTES
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label="Search communities", required=False, max_length=100)
+    topic = forms.ChoiceField(label="Topic", required=False, choices=topic_choices)
+    colleagues = forms.BooleanField(label="Only communities my colleagues are in", required=False)
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    body = forms.CharField(
+        label="What do you want to discuss?",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="You can use markdown. Mention a member with @ and their name, like @priya-shah.",
+        max_length=20000,
+    )
+    tags = forms.CharField(
+        label="Tags (optional)",
+        required=False,
+        max_length=200,
+        help_text="Separate tags with commas.",
+    )
+
+    def clean_tags(self) -> list[str]:
+        raw = self.cleaned_data["tags"]
+        return [tag.strip()[:50] for tag in raw.split(",") if tag.strip()][:10]
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="You can use markdown. Mention a member with @ and their name.",
+        max_length=20000,
+    )
+    quote = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class EditReplyForm(forms.Form):
+    body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you reporting this?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+class ModerationForm(forms.Form):
+    action = forms.ChoiceField(
+        label="What do you want to do?",
+        choices=[
+            ("hide", "Hide it while you look into it"),
+            ("remove", "Remove it (the author sees your reason)"),
+            ("lock", "Lock the thread"),
+            ("dismiss", "Dismiss the report"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "remove" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Enter a reason: the author will see it")
+        return cleaned
+
+
+class SuspendForm(forms.Form):
+    days = forms.IntegerField(label="Suspend for how many days?", min_value=1, max_value=365)
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        help_text="They do not need an account yet: the invitation tells them how to create one.",
+    )
+
+
+class RequestForm(forms.Form):
+    message = forms.CharField(
+        label="Why do you want to join? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+class FrequencyForm(forms.Form):
+    email_frequency = forms.ChoiceField(
+        label="How often do you want email about this community?",
+        choices=Frequency.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class LibraryUploadForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    folder = forms.CharField(label="Folder (optional)", required=False, max_length=120)
+    file = forms.FileField(
+        label="File",
+        help_text="PDF, Word, Excel, PowerPoint, OpenDocument, CSV or text; up to 10MB.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in LIBRARY_EXTENSIONS:
+            raise forms.ValidationError(
+                "The selected file must be a PDF, Word, Excel, PowerPoint, OpenDocument, CSV or text file"
+            )
+        if upload.size > LIBRARY_MAX_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 10MB")
+        return upload

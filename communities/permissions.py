@@ -1,0 +1,111 @@
+"""Who may do what in a community: the one rule every route into community content asks.
+
+                 see page   read threads/files   post   moderate   facilitate
+    open         everyone   everyone             members (not suspended)
+    restricted   everyone   members              members (not suspended)
+    private      members    members              members (not suspended)
+
+"Members" are active or suspended memberships (suspended members read but cannot post).
+Community moderators and facilitators moderate; facilitators also manage membership.
+Site moderators (accounts.roles.is_site_moderator) may read and moderate every community,
+but receive no notifications or email from communities they have not joined.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from accounts.roles import is_site_moderator
+from communities.models import Access, Membership, Role, State
+
+
+@dataclass(frozen=True)
+class CommunityAccess:
+    """What one viewer may do in one community."""
+
+    membership: Membership | None
+    can_see_page: bool
+    can_read: bool
+    can_post: bool
+    can_moderate: bool
+    can_facilitate: bool
+    can_join: bool
+    can_request: bool
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None and self.membership.is_member
+
+    @property
+    def is_pending(self) -> bool:
+        return self.membership is not None and self.membership.state == State.PENDING
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.membership is not None and self.membership.is_suspended
+
+
+def _membership_for(community, user) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    cache = getattr(user, "_community_memberships", None)
+    if cache is None:
+        cache = user._community_memberships = {}
+    if community.pk not in cache:
+        cache[community.pk] = Membership.objects.filter(community_id=community.pk, user_id=user.pk).first()
+    return cache[community.pk]
+
+
+def access_for(*, access_kind: str, membership: Membership | None, user, site_moderator: bool) -> CommunityAccess:
+    """The rule itself, without any database access (used in bulk by selectors)."""
+    member = membership is not None and membership.is_member
+    suspended = (
+        member
+        and membership.state == State.SUSPENDED
+        and (membership.suspended_until is None or membership.suspended_until > timezone.now())
+    )
+    role = membership.role if member else None
+    moderates = site_moderator or role in (Role.MODERATOR, Role.FACILITATOR)
+    facilitates = site_moderator or role == Role.FACILITATOR
+    reads = member or site_moderator or access_kind == Access.OPEN
+    sees_page = reads or access_kind != Access.PRIVATE
+    signed_in = user.is_authenticated
+    blocked = membership is not None and membership.state in (
+        State.REMOVED,
+        State.PENDING,
+    )
+    return CommunityAccess(
+        membership=membership,
+        can_see_page=sees_page,
+        can_read=reads,
+        can_post=member and not suspended,
+        can_moderate=moderates,
+        can_facilitate=facilitates,
+        can_join=signed_in and not member and not blocked and access_kind == Access.OPEN,
+        can_request=signed_in and not member and not blocked and access_kind == Access.RESTRICTED,
+    )
+
+
+def community_access(*, community, user) -> CommunityAccess:
+    """What `user` (possibly anonymous) may do in `community`."""
+    return access_for(
+        access_kind=community.access,
+        membership=_membership_for(community, user),
+        user=user,
+        site_moderator=_site_moderator(user),
+    )
+
+
+def _site_moderator(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_is_site_moderator", None)
+    if cached is None:
+        cached = user._is_site_moderator = is_site_moderator(user)
+    return cached
+
+
+def forget_cached_access(user) -> None:
+    """Drop the per-request caches after a membership changes."""
+    if hasattr(user, "_community_memberships"):
+        del user._community_memberships

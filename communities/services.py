@@ -1,0 +1,858 @@
+"""Every write in communities: membership, discussion, moderation, notifications and email.
+
+Services are keyword-only and atomic. Live events, notifications pushed to browsers and
+emails are all sent through `transaction.on_commit`, after the write is safely stored.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from communities import emails, events
+from communities.models import (
+    Access,
+    AuditEntry,
+    CommunityPage,
+    DigestSent,
+    Frequency,
+    Invitation,
+    LibraryFile,
+    LibraryFolder,
+    Membership,
+    Notification,
+    NotificationKind,
+    PostState,
+    Reply,
+    Report,
+    ReportState,
+    Role,
+    State,
+    Thread,
+)
+from communities.permissions import community_access, forget_cached_access
+from communities.rendering import mention_handles, render_markdown
+
+User = get_user_model()
+
+
+class PostingTooFast(Exception):
+    """Raised when someone posts faster than the rate limit allows."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        super().__init__(
+            f"You are posting too quickly. Wait {seconds} seconds and post again: what you wrote has been kept."
+        )
+
+
+def post_rate() -> tuple[int, int]:
+    """(posts, seconds): COMMUNITIES_POST_RATE, default 6 posts a minute."""
+    return getattr(settings, "COMMUNITIES_POST_RATE", (6, 60))
+
+
+def user_handle(user) -> str:
+    """The @handle people use to mention someone: their name, slugified."""
+    return slugify(user.get_full_name() or user.email.split("@")[0])
+
+
+# --- Communities and membership ----------------------------------------------------------
+
+
+def _audit(*, community_id: int, actor, action: str, target: str, reason: str = ""):
+    AuditEntry.objects.create(
+        community_id=community_id,
+        actor=actor,
+        action=action,
+        target=target[:300],
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def community_create(
+    *,
+    parent,
+    title: str,
+    summary: str,
+    access: str = Access.OPEN,
+    topic: str = "",
+    description: str = "",
+    rules: str = "",
+    facilitator=None,
+    slug: str = "",
+) -> CommunityPage:
+    """Add a community under the directory, with its first facilitator."""
+    community = parent.add_child(
+        instance=CommunityPage(
+            title=title,
+            slug=slug or slugify(title),
+            summary=summary,
+            access=access,
+            topic=topic,
+            description=description,
+            rules=rules,
+        )
+    )
+    if facilitator is not None:
+        Membership.objects.create(
+            community=community,
+            user=facilitator,
+            role=Role.FACILITATOR,
+            state=State.ACTIVE,
+        )
+    return community
+
+
+@transaction.atomic
+def community_set_access(*, community: CommunityPage, actor, access: str) -> None:
+    """Change who may see a community; connected clients re-check their access at once."""
+    from wagtail.search import index
+
+    community.access = access
+    community.save_revision(user=actor).publish()
+    community.refresh_from_db()
+    if access == Access.PRIVATE:
+        transaction.on_commit(lambda: index.remove_object(community))
+    else:
+        transaction.on_commit(lambda: index.insert_or_update_object(community))
+    _audit(
+        community_id=community.pk,
+        actor=actor,
+        action="access changed",
+        target=community.title,
+        reason=access,
+    )
+    events.signal_after_commit(events.community_group(community.pk), events.ACCESS_CHANGED, {})
+
+
+def _require(allowed: bool, message: str = "You cannot do that here.") -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def membership_join(*, community: CommunityPage, user) -> Membership:
+    """Join an open community straight away."""
+    access = community_access(community=community, user=user)
+    _require(access.can_join, "This community is not open to join.")
+    membership, _ = Membership.objects.update_or_create(
+        community=community,
+        user=user,
+        defaults={"state": State.ACTIVE, "role": Role.MEMBER},
+    )
+    forget_cached_access(user)
+    return membership
+
+
+@transaction.atomic
+def membership_request(*, community: CommunityPage, user, message: str = "") -> Membership:
+    """Ask to join a restricted community; its facilitators are notified."""
+    access = community_access(community=community, user=user)
+    _require(access.can_request, "You cannot ask to join this community.")
+    membership, _ = Membership.objects.update_or_create(
+        community=community,
+        user=user,
+        defaults={
+            "state": State.PENDING,
+            "role": Role.MEMBER,
+            "request_message": message,
+        },
+    )
+    forget_cached_access(user)
+    facilitators = User.objects.filter(
+        community_memberships__community=community,
+        community_memberships__role=Role.FACILITATOR,
+        community_memberships__state=State.ACTIVE,
+    )
+    for facilitator in facilitators:
+        notification_create(
+            recipient=facilitator,
+            community=community,
+            kind=NotificationKind.JOIN_REQUEST,
+            text=f"{user} asked to join {community.title}",
+            url=f"/communities/{community.slug}/members/",
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_decide(*, membership: Membership, actor, approve: bool) -> Membership:
+    """Approve or refuse a join request; the requester is told either way."""
+    community = membership.community
+    _require(community_access(community=community, user=actor).can_facilitate)
+    if membership.state != State.PENDING:
+        raise ValidationError("That request has already been decided.")
+    membership.state = State.ACTIVE if approve else State.REFUSED
+    membership.save(update_fields=["state", "updated_at"])
+    decision = "approved" if approve else "refused"
+    _audit(
+        community_id=community.pk,
+        actor=actor,
+        action=f"request {decision}",
+        target=str(membership.user),
+    )
+    notification_create(
+        recipient=membership.user,
+        community=community,
+        kind=NotificationKind.DECISION,
+        text=f"Your request to join {community.title} was {decision}",
+        url=community.url if approve or community.access != Access.PRIVATE else "/",
+        force=True,
+    )
+    message = emails.plain_email(
+        to=membership.user.email,
+        subject=f"Your request to join {community.title} was {decision}",
+        template="communities/email/decision.txt",
+        context={
+            "community": community,
+            "approved": approve,
+            "community_url": emails.absolute(community.url or ""),
+        },
+    )
+    transaction.on_commit(message.send)
+    return membership
+
+
+@transaction.atomic
+def membership_invite(*, community: CommunityPage, actor, email: str) -> Invitation:
+    """Invite someone by email, registered or not; they accept by following the link."""
+    _require(community_access(community=community, user=actor).can_facilitate)
+    email = email.strip().lower()
+    invitation = Invitation.objects.create(community=community, email=email, invited_by=actor)
+    from django.urls import reverse
+
+    link = emails.absolute(reverse("communities:invitation", kwargs={"token": invitation.token}))
+    message = emails.plain_email(
+        to=email,
+        subject=f"You are invited to join {community.title} on the Knowledge Hub",
+        template="communities/email/invitation.txt",
+        context={
+            "community": community,
+            "inviter": actor,
+            "link": link,
+            "registered": User.objects.filter(email__iexact=email).exists(),
+        },
+    )
+    _audit(community_id=community.pk, actor=actor, action="invited", target=email)
+    transaction.on_commit(message.send)
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """Accept an invitation: only the person it was sent to (by email address) can."""
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation has already been used.")
+    if user.email.lower() != invitation.email.lower():
+        raise PermissionDenied("This invitation was sent to a different address.")
+    membership, _ = Membership.objects.update_or_create(
+        community=invitation.community,
+        user=user,
+        defaults={"state": State.ACTIVE},
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    forget_cached_access(user)
+    return membership
+
+
+def _revoke_live(membership: Membership) -> None:
+    events.signal_after_commit(
+        events.community_group(membership.community_id),
+        events.ACCESS_REVOKED,
+        {"user_id": membership.user_id},
+    )
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, actor, role: str) -> Membership:
+    """Appoint a moderator or facilitator, or make someone a plain member again."""
+    _require(community_access(community=membership.community, user=actor).can_facilitate)
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    _audit(
+        community_id=membership.community_id,
+        actor=actor,
+        action=f"role set to {role}",
+        target=str(membership.user),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor, reason: str = "") -> Membership:
+    """Remove a member; their live connections stop receiving events at once."""
+    _require(community_access(community=membership.community, user=actor).can_facilitate)
+    membership.state = State.REMOVED
+    membership.save(update_fields=["state", "updated_at"])
+    _audit(
+        community_id=membership.community_id,
+        actor=actor,
+        action="member removed",
+        target=str(membership.user),
+        reason=reason,
+    )
+    _revoke_live(membership)
+    forget_cached_access(membership.user)
+    return membership
+
+
+@transaction.atomic
+def membership_suspend(*, membership: Membership, actor, days: int, reason: str) -> Membership:
+    """Stop a member posting for `days` days; they can still read."""
+    _require(community_access(community=membership.community, user=actor).can_moderate)
+    membership.state = State.SUSPENDED
+    membership.suspended_until = timezone.now() + datetime.timedelta(days=days)
+    membership.save(update_fields=["state", "suspended_until", "updated_at"])
+    _audit(
+        community_id=membership.community_id,
+        actor=actor,
+        action=f"suspended for {days} days",
+        target=str(membership.user),
+        reason=reason,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership) -> None:
+    """A member leaves; a community keeps at least one facilitator."""
+    if (
+        membership.role == Role.FACILITATOR
+        and not Membership.objects.filter(
+            community_id=membership.community_id,
+            role=Role.FACILITATOR,
+            state=State.ACTIVE,
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ValidationError("You are the only facilitator: appoint another before you leave.")
+    membership.state = State.LEFT
+    membership.role = Role.MEMBER
+    membership.save(update_fields=["state", "role", "updated_at"])
+    _revoke_live(membership)
+    forget_cached_access(membership.user)
+
+
+@transaction.atomic
+def membership_set_frequency(*, membership: Membership, frequency: str) -> Membership:
+    membership.email_frequency = frequency
+    membership.save(update_fields=["email_frequency", "updated_at"])
+    return membership
+
+
+# --- Discussion ---------------------------------------------------------------------------
+
+
+def _check_rate(user) -> None:
+    limit, seconds = post_rate()
+    since = timezone.now() - datetime.timedelta(seconds=seconds)
+    recent = list(
+        Thread.objects.filter(author=user, created_at__gte=since).values_list("created_at", flat=True)
+    ) + list(Reply.objects.filter(author=user, created_at__gte=since).values_list("created_at", flat=True))
+    if len(recent) >= limit:
+        oldest = sorted(recent)[-limit]
+        wait = int((oldest - since).total_seconds()) + 1
+        raise PostingTooFast(max(wait, 1))
+
+
+def _mentions(community: CommunityPage, text: str) -> dict[str, "User"]:
+    handles = mention_handles(text)
+    if not handles:
+        return {}
+    members = User.objects.filter(
+        community_memberships__community=community,
+        community_memberships__state__in=[State.ACTIVE, State.SUSPENDED],
+    )
+    found = {}
+    for member in members:
+        handle = user_handle(member)
+        if handle in handles:
+            found[handle] = member
+    return found
+
+
+def _render(community, text: str) -> tuple[str, dict]:
+    mentioned = _mentions(community, text)
+    html = render_markdown(text, mentions={handle: str(user) for handle, user in mentioned.items()})
+    return html, mentioned
+
+
+def _notify_mentions(*, mentioned: dict, author, community, text: str, url: str):
+    for user in mentioned.values():
+        if user.pk != author.pk:
+            notification_create(
+                recipient=user,
+                community=community,
+                kind=NotificationKind.MENTION,
+                text=f"{author} mentioned you in {text}",
+                url=url,
+            )
+
+
+def _email_immediate(*, community, exclude_user_id: int, subject: str, context: dict):
+    """Email members who asked for immediate email, after commit."""
+    memberships = list(
+        Membership.objects.filter(
+            community=community,
+            state__in=[State.ACTIVE, State.SUSPENDED],
+            email_frequency=Frequency.IMMEDIATE,
+        )
+        .exclude(user_id=exclude_user_id)
+        .select_related("user", "community")
+    )
+    messages = [
+        emails.community_email(
+            membership=membership,
+            subject=subject,
+            template="communities/email/new_post.txt",
+            context=context,
+        )
+        for membership in memberships
+    ]
+    if messages:
+
+        def send():
+            from django.core.mail import get_connection
+
+            get_connection().send_messages(messages)
+
+        transaction.on_commit(send)
+
+
+@transaction.atomic
+def thread_create(*, community: CommunityPage, author, title: str, body: str, tags: list[str] = ()) -> Thread:
+    """Start a thread; members see it live and those who want it immediately get email."""
+    _require(
+        community_access(community=community, user=author).can_post,
+        "Only members who are not suspended can post here.",
+    )
+    _check_rate(author)
+    html, mentioned = _render(community, body)
+    thread = Thread.objects.create(community=community, author=author, title=title, body=body, body_html=html)
+    if tags:
+        thread.tags.set(list(tags))
+    events.event_record(
+        community_id=community.pk,
+        type=events.THREAD_CREATED,
+        payload=events.thread_payload(thread),
+    )
+    _notify_mentions(
+        mentioned=mentioned,
+        author=author,
+        community=community,
+        text=f"“{title}”",
+        url=thread.get_absolute_url(),
+    )
+    _email_immediate(
+        community=community,
+        exclude_user_id=author.pk,
+        subject=f"New thread: {title}",
+        context={
+            "author": author,
+            "title": title,
+            "body": body,
+            "url": emails.absolute(thread.get_absolute_url()),
+        },
+    )
+    return thread
+
+
+@transaction.atomic
+def thread_edit(*, thread: Thread, editor, title: str, body: str) -> Thread:
+    """The author edits their thread; it is marked as edited."""
+    _require(thread.author_id == editor.pk and thread.is_visible)
+    thread.title = title
+    thread.body = body
+    thread.body_html, _ = _render(thread.community, body)
+    thread.edited_at = timezone.now()
+    thread.save(update_fields=["title", "body", "body_html", "edited_at"])
+    events.event_record(
+        community_id=thread.community_id,
+        type=events.THREAD_UPDATED,
+        payload=events.thread_payload(thread),
+    )
+    return thread
+
+
+@transaction.atomic
+def thread_set_flags(*, thread: Thread, actor, pinned: bool | None = None, locked: bool | None = None) -> Thread:
+    """Pin or lock a thread (moderators and facilitators)."""
+    _require(community_access(community=thread.community, user=actor).can_moderate)
+    changes = []
+    if pinned is not None and pinned != thread.is_pinned:
+        thread.is_pinned = pinned
+        changes.append("pinned" if pinned else "unpinned")
+    if locked is not None and locked != thread.is_locked:
+        thread.is_locked = locked
+        changes.append("locked" if locked else "unlocked")
+    if changes:
+        thread.save(update_fields=["is_pinned", "is_locked"])
+        for change in changes:
+            _audit(
+                community_id=thread.community_id,
+                actor=actor,
+                action=f"thread {change}",
+                target=thread.title,
+            )
+        events.event_record(
+            community_id=thread.community_id,
+            type=events.THREAD_UPDATED,
+            payload=events.thread_payload(thread),
+        )
+    return thread
+
+
+@transaction.atomic
+def reply_create(*, thread: Thread, author, body: str, quote: Reply | None = None):
+    """Reply in a thread; the thread's author and anyone mentioned are notified."""
+    community = thread.community
+    _require(
+        community_access(community=community, user=author).can_post,
+        "Only members who are not suspended can reply here.",
+    )
+    if thread.is_locked or not thread.is_visible:
+        raise ValidationError("This thread is locked: no new replies can be added.")
+    if quote is not None and quote.thread_id != thread.pk:
+        quote = None
+    _check_rate(author)
+    html, mentioned = _render(community, body)
+    now = timezone.now()
+    reply = Reply.objects.create(
+        thread=thread,
+        author=author,
+        body=body,
+        body_html=html,
+        quote=quote,
+        created_at=now,
+    )
+    Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
+    events.event_record(
+        community_id=community.pk,
+        type=events.REPLY_CREATED,
+        payload=events.reply_payload(reply),
+    )
+    url = f"{thread.get_absolute_url()}?page=last#reply-{reply.pk}"
+    _notify_mentions(
+        mentioned=mentioned,
+        author=author,
+        community=community,
+        text=f"a reply to “{thread.title}”",
+        url=url,
+    )
+    if thread.author_id and thread.author_id != author.pk and thread.author not in mentioned.values():
+        notification_create(
+            recipient=thread.author,
+            community=community,
+            kind=NotificationKind.REPLY,
+            text=f"{author} replied to “{thread.title}”",
+            url=url,
+        )
+    _email_immediate(
+        community=community,
+        exclude_user_id=author.pk,
+        subject=f"New reply to {thread.title}",
+        context={
+            "author": author,
+            "title": thread.title,
+            "body": body,
+            "url": emails.absolute(url),
+        },
+    )
+    return reply
+
+
+@transaction.atomic
+def reply_edit(*, reply: Reply, editor, body: str) -> Reply:
+    """The author edits their reply; it is marked as edited for everyone."""
+    _require(reply.author_id == editor.pk and reply.is_visible)
+    _require(
+        community_access(community=reply.thread.community, user=editor).can_post,
+        "Suspended members cannot edit.",
+    )
+    reply.body = body
+    reply.body_html, _ = _render(reply.thread.community, body)
+    reply.edited_at = timezone.now()
+    reply.save(update_fields=["body", "body_html", "edited_at"])
+    events.event_record(
+        community_id=reply.thread.community_id,
+        type=events.REPLY_UPDATED,
+        payload=events.reply_payload(reply),
+    )
+    return reply
+
+
+@transaction.atomic
+def reply_delete(*, reply: Reply, actor) -> Reply:
+    """The author deletes their own reply; a placeholder keeps the thread readable."""
+    _require(reply.author_id == actor.pk and reply.is_visible)
+    reply.state = PostState.DELETED
+    reply.save(update_fields=["state"])
+    events.event_record(
+        community_id=reply.thread.community_id,
+        type=events.REPLY_UPDATED,
+        payload=events.reply_payload(reply),
+    )
+    return reply
+
+
+# --- Moderation ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_create(*, reporter, thread: Thread, reply: Reply | None, reason: str):
+    """Any member reports a thread or reply; it lands in the community's queue."""
+    _require(community_access(community=thread.community, user=reporter).is_member)
+    return Report.objects.create(
+        community_id=thread.community_id,
+        thread=thread,
+        reply=reply,
+        reporter=reporter,
+        reason=reason,
+    )
+
+
+MODERATION_ACTIONS = ("hide", "remove", "lock", "dismiss")
+
+
+@transaction.atomic
+def report_resolve(*, report: Report, actor, action: str, reason: str = "") -> Report:
+    """Act on a report: hide or remove the post, lock the thread, or dismiss the report."""
+    _require(community_access(community=report.thread.community, user=actor).can_moderate)
+    if action not in MODERATION_ACTIONS:
+        raise ValidationError(f"Unknown moderation action {action!r}.")
+    if action == "remove" and not reason.strip():
+        raise ValidationError("Give a reason: the author will see it.")
+    if action == "lock":
+        thread_set_flags(thread=report.thread, actor=actor, locked=True)
+    elif action in ("hide", "remove"):
+        post_moderate(
+            target=report.reply or report.thread,
+            actor=actor,
+            state=PostState.HIDDEN if action == "hide" else PostState.REMOVED,
+            reason=reason,
+        )
+    else:
+        _audit(
+            community_id=report.community_id,
+            actor=actor,
+            action="report dismissed",
+            target=_describe(report.reply or report.thread),
+            reason=reason,
+        )
+    Report.objects.filter(thread=report.thread, reply=report.reply, state=ReportState.OPEN).update(
+        state=ReportState.DISMISSED if action == "dismiss" else ReportState.ACTIONED,
+        resolved_at=timezone.now(),
+        resolved_by=actor,
+    )
+    report.refresh_from_db()
+    return report
+
+
+def _describe(target) -> str:
+    if isinstance(target, Reply):
+        return f"reply by {target.author} in “{target.thread.title}”"
+    return f"thread “{target.title}” by {target.author}"
+
+
+@transaction.atomic
+def post_moderate(*, target, actor, state: str, reason: str = "") -> None:
+    """Hide or remove a thread or reply; the author is told why."""
+    thread = target.thread if isinstance(target, Reply) else target
+    community = thread.community
+    _require(community_access(community=community, user=actor).can_moderate)
+    target.state = state
+    target.removal_reason = reason
+    target.save(update_fields=["state", "removal_reason"])
+    _audit(
+        community_id=community.pk,
+        actor=actor,
+        action="hidden" if state == PostState.HIDDEN else "removed",
+        target=_describe(target),
+        reason=reason,
+    )
+    if isinstance(target, Reply):
+        events.event_record(
+            community_id=community.pk,
+            type=events.REPLY_UPDATED,
+            payload=events.reply_payload(target),
+        )
+    else:
+        events.event_record(
+            community_id=community.pk,
+            type=events.THREAD_UPDATED,
+            payload=events.thread_payload(target),
+        )
+    if target.author_id and state == PostState.REMOVED:
+        notification_create(
+            recipient=target.author,
+            community=community,
+            kind=NotificationKind.MODERATION,
+            text=f"A moderator removed your post in “{thread.title}”: {reason}"[:300],
+            url=thread.get_absolute_url(),
+        )
+
+
+# --- Notifications ------------------------------------------------------------------------
+
+
+def notification_create(
+    *, recipient, community, kind: str, text: str, url: str, force: bool = False
+) -> Notification | None:
+    """Add to someone's notification centre and push it live, if they may read the community.
+
+    `force` is for decisions about the recipient's own membership, which they are told about
+    even though they cannot (yet, or any longer) read the community.
+    """
+    if not force and not community_access(community=community, user=recipient).is_member:
+        return None
+    notification = Notification.objects.create(recipient=recipient, community=community, kind=kind, text=text, url=url)
+    events.signal_after_commit(
+        events.user_group(recipient.pk),
+        events.NOTIFICATION_CREATED,
+        {"id": notification.pk, "text": text, "url": url},
+    )
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return queryset.update(read_at=timezone.now())
+
+
+# --- Email preferences and digests ---------------------------------------------------------
+
+
+@transaction.atomic
+def membership_unsubscribe(*, token: str) -> Membership | None:
+    """One-click unsubscribe: the signed token names exactly one membership."""
+    membership_id = emails.membership_id_from_token(token)
+    if membership_id is None:
+        return None
+    membership = Membership.objects.select_related("community", "user").filter(pk=membership_id).first()
+    if membership is not None:
+        membership.email_frequency = Frequency.NONE
+        membership.save(update_fields=["email_frequency", "updated_at"])
+    return membership
+
+
+def digest_period(*, frequency: str, now: datetime.datetime) -> tuple[str, datetime.datetime]:
+    """The period a digest run at `now` belongs to and when it starts (local time)."""
+    local = timezone.localtime(now)
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if frequency == Frequency.DAILY:
+        return local.date().isoformat(), day_start - datetime.timedelta(days=1)
+    year, week, _ = local.isocalendar()
+    week_start = day_start - datetime.timedelta(days=local.weekday())
+    return f"{year}-W{week:02d}", week_start - datetime.timedelta(days=7)
+
+
+@dataclass
+class DigestResult:
+    sent: int = 0
+    skipped_already_sent: int = 0
+    skipped_nothing_new: int = 0
+
+
+def digest_send(*, frequency: str, now: datetime.datetime | None = None) -> DigestResult:
+    """Send this period's digests to members who chose `frequency`. Safe to run again.
+
+    Each (membership, period) gets at most one email: the DigestSent row is created in the
+    same transaction that queues the email, under a unique constraint.
+    """
+    from communities.selectors import digest_content
+
+    now = now or timezone.now()
+    period, default_since = digest_period(frequency=frequency, now=now)
+    result = DigestResult()
+    memberships = (
+        Membership.objects.filter(state__in=[State.ACTIVE, State.SUSPENDED], email_frequency=frequency)
+        .select_related("user", "community")
+        .order_by("pk")
+    )
+    for membership in memberships:
+        if DigestSent.objects.filter(membership=membership, frequency=frequency, period=period).exists():
+            result.skipped_already_sent += 1
+            continue
+        last = (
+            DigestSent.objects.filter(membership=membership)
+            .order_by("-covered_until")
+            .values_list("covered_until", flat=True)
+            .first()
+        )
+        since = max(last or default_since, membership.created_at)
+        threads, replies = digest_content(membership=membership, since=since, until=now)
+        if not threads and not replies:
+            result.skipped_nothing_new += 1
+            continue
+        for thread in threads:
+            thread.link = emails.absolute(thread.get_absolute_url())
+        for reply in replies:
+            reply.link = emails.absolute(f"{reply.thread.get_absolute_url()}#reply-{reply.pk}")
+        try:
+            with transaction.atomic():
+                DigestSent.objects.create(
+                    membership=membership,
+                    frequency=frequency,
+                    period=period,
+                    covered_until=now,
+                    thread_count=len(threads),
+                    reply_count=len(replies),
+                )
+                message = emails.community_email(
+                    membership=membership,
+                    subject=f"{Frequency(frequency).label} for {period}",
+                    template="communities/email/digest.txt",
+                    context={
+                        "threads": threads,
+                        "replies": replies,
+                        "period": period,
+                    },
+                )
+                transaction.on_commit(message.send)
+        except IntegrityError:
+            # Another run got there first: that one sends it.
+            result.skipped_already_sent += 1
+            continue
+        result.sent += 1
+    return result
+
+
+# --- Library ------------------------------------------------------------------------------
+
+LIBRARY_EXTENSIONS = {"pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt"}
+LIBRARY_MAX_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def library_file_add(*, community: CommunityPage, actor, title: str, upload, folder_name: str = "") -> LibraryFile:
+    """Add a document to a community's library (members only; type and size checked)."""
+    _require(community_access(community=community, user=actor).can_post)
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in LIBRARY_EXTENSIONS:
+        raise ValidationError("The file must be a " + ", ".join(sorted(e.upper() for e in LIBRARY_EXTENSIONS)))
+    if upload.size > LIBRARY_MAX_BYTES:
+        raise ValidationError("The file must be smaller than 10MB.")
+    folder = None
+    if folder_name.strip():
+        folder, _ = LibraryFolder.objects.get_or_create(community=community, name=folder_name.strip())
+    return LibraryFile.objects.create(
+        community=community,
+        folder=folder,
+        title=title,
+        file=upload,
+        original_name=upload.name[-255:],
+        size=upload.size,
+        uploaded_by=actor,
+    )

@@ -1,0 +1,152 @@
+// Live updates for community pages, threads and the notification centre.
+// Progressive enhancement: every page works without this file. The server sends sanitised
+// HTML for reply bodies; everything else is inserted as text.
+
+const RETRY_MAX_MS = 10000;
+
+function socketUrl(path, after) {
+  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+  const query = after !== undefined ? `?after=${encodeURIComponent(after)}` : "";
+  return `${scheme}//${window.location.host}${path}${query}`;
+}
+
+function announce(root, text) {
+  const region = root.querySelector("[data-live-announcer]");
+  if (!region) return;
+  region.textContent = "";
+  // A fresh text node after a tick makes screen readers announce repeated messages.
+  window.setTimeout(() => { region.textContent = text; }, 50);
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function replyItem(payload) {
+  const item = element("li", "kh-reply kh-reply--new");
+  item.id = `reply-${payload.reply_id}`;
+  item.dataset.replyId = payload.reply_id;
+  fillReply(item, payload);
+  return item;
+}
+
+function fillReply(item, payload) {
+  item.replaceChildren();
+  if (!payload.visible) {
+    item.append(element("p", "govuk-body-s kh-placeholder", payload.placeholder));
+    return;
+  }
+  const meta = element("p", "govuk-body-s");
+  meta.append(element("strong", "", payload.author), ` · ${payload.created}`);
+  if (payload.edited) {
+    meta.append(" ", element("strong", "govuk-tag govuk-tag--grey", "Edited"));
+  }
+  const body = element("div", "govuk-body kh-post");
+  body.dataset.replyBody = "";
+  body.innerHTML = payload.body_html; // sanitised on the server with nh3
+  item.append(meta, body);
+}
+
+function threadRow(payload) {
+  const row = element("tr", "govuk-table__row");
+  row.id = `thread-${payload.thread_id}`;
+  const cell = element("td", "govuk-table__cell");
+  const link = element("a", "govuk-link", payload.title);
+  link.href = payload.url;
+  cell.append(link, element("br"), element("span", "govuk-body-s", `Started by ${payload.author}, ${payload.created}`));
+  const count = element("td", "govuk-table__cell govuk-table__cell--numeric", String(payload.reply_count));
+  count.dataset.replyCount = "";
+  row.append(cell, count);
+  return row;
+}
+
+function handleCommunityEvent(root, event) {
+  const threadId = root.dataset.threadId ? Number(root.dataset.threadId) : null;
+  const payload = event.payload || {};
+  if (event.type === "presence.changed") {
+    const box = root.querySelector("[data-presence]");
+    if (box) {
+      box.hidden = payload.count < 1;
+      box.querySelector("[data-presence-count]").textContent = payload.count;
+      box.querySelector("[data-presence-label]").textContent = payload.count === 1 ? "person" : "people";
+    }
+    return;
+  }
+  if (threadId !== null) {
+    if (payload.thread_id !== threadId) return;
+    const list = root.querySelector("[data-reply-list]");
+    if (event.type === "discussion.reply_created" && list && root.dataset.onLastPage) {
+      if (document.getElementById(`reply-${payload.reply_id}`)) return;
+      list.querySelector("[data-empty]")?.remove();
+      list.append(replyItem(payload));
+      announce(root, `New reply from ${payload.author}`);
+    } else if (event.type === "discussion.reply_updated") {
+      const item = document.getElementById(`reply-${payload.reply_id}`);
+      if (item) {
+        fillReply(item, payload);
+        announce(root, payload.visible ? `A reply was edited by ${payload.author}` : payload.placeholder);
+      }
+    }
+    return;
+  }
+  const table = root.querySelector("[data-thread-list]");
+  if (!table) return;
+  if (event.type === "discussion.thread_created") {
+    table.querySelector("[data-empty]")?.remove();
+    table.prepend(threadRow(payload));
+    announce(root, `New discussion: ${payload.title}`);
+  } else if (event.type === "discussion.reply_created") {
+    const count = document.querySelector(`#thread-${payload.thread_id} [data-reply-count]`);
+    if (count) count.textContent = String(Number(count.textContent) + 1);
+  } else if (event.type === "discussion.thread_updated" && !payload.visible) {
+    document.getElementById(`thread-${payload.thread_id}`)?.remove();
+  }
+}
+
+function connect(root, onEvent, { resume }) {
+  let lastId = resume ? Number(root.dataset.lastEventId || 0) : undefined;
+  let delay = 500;
+  const open = () => {
+    const socket = new WebSocket(socketUrl(root.dataset.wsPath, lastId));
+    socket.addEventListener("open", () => {
+      delay = 500;
+      root.dataset.liveConnected = "1";
+    });
+    socket.addEventListener("message", (message) => {
+      const event = JSON.parse(message.data);
+      if (resume && typeof event.id === "number") {
+        if (event.id <= lastId) return;
+        lastId = event.id;
+        root.dataset.lastEventId = String(lastId);
+      }
+      onEvent(root, event);
+    });
+    socket.addEventListener("close", (closed) => {
+      delete root.dataset.liveConnected;
+      if (closed.code === 4403) return; // no longer allowed: stop
+      window.setTimeout(open, delay);
+      delay = Math.min(delay * 2, RETRY_MAX_MS);
+    });
+  };
+  open();
+}
+
+function handleNotification(root, event) {
+  if (event.type !== "notification.created") return;
+  const list = root.querySelector("[data-notification-list]");
+  list.querySelector("[data-empty]")?.remove();
+  const item = element("li", "kh-notification");
+  const link = element("a", "govuk-link", event.payload.text);
+  link.href = event.payload.url;
+  item.append(element("strong", "govuk-tag govuk-tag--blue", "New"), " ", link);
+  list.prepend(item);
+  const unread = root.querySelector("[data-unread-count]");
+  if (unread) unread.textContent = String(Number(unread.textContent) + 1);
+  announce(root, `New notification: ${event.payload.text}`);
+}
+
+document.querySelectorAll("[data-community-live]").forEach((root) => connect(root, handleCommunityEvent, { resume: true }));
+document.querySelectorAll("[data-notifications-live]").forEach((root) => connect(root, handleNotification, { resume: false }));
