@@ -4,7 +4,6 @@ Private content reaches only members (and site moderators, who moderate everythi
 expected outcomes come from READERS / PAGE_VIEWERS / MEMBERS in conftest.py.
 """
 
-import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -53,7 +52,7 @@ def test_community_page_shows_discussion_only_to_readers(kind, viewer, discussio
 @pytest.mark.django_db
 @pytest.mark.parametrize(("kind", "viewer"), MATRIX)
 def test_thread_page_reaches_only_readers(kind, viewer, discussion):
-    community, thread, reply = discussion(kind)
+    community, thread, _reply = discussion(kind)
     response = client_for(make_viewer(viewer, community)).get(thread.get_absolute_url())
     if viewer in READERS[kind]:
         assert response.status_code == 200
@@ -67,7 +66,7 @@ def test_thread_page_reaches_only_readers(kind, viewer, discussion):
 @pytest.mark.parametrize(("kind", "viewer"), MATRIX)
 def test_library_files_are_served_only_to_readers(kind, viewer, discussion, settings, tmp_path):
     settings.COMMUNITIES_PRIVATE_ROOT = tmp_path
-    community, thread, _ = discussion(kind)
+    community, _thread, _ = discussion(kind)
     document = LibraryFile.objects.create(
         community=community,
         title="Minutes",
@@ -255,6 +254,6 @@ async def test_removed_member_of_private_community_stops_receiving_events_at_onc
                 assert output["code"] == 4403
                 break
             seen.append(output.get("text", ""))
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pytest.fail("the consumer did not close the removed member's socket")
     assert not any("After the removal" in text for text in seen)
