@@ -27,9 +27,7 @@ class UserAdmin(BaseUserAdmin):
         ),
         ("Important dates", {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})
-    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
 
 @admin.register(Organisation)

@@ -175,9 +175,7 @@ def _demo_accounts(log) -> None:
     for email, first, last, role, title, org_ref in DEMO_ACCOUNTS:
         if User.objects.filter(email=email).exists():
             continue
-        organisation = (
-            Organisation.objects.filter(ons_code=org_ref).first() if org_ref else None
-        )
+        organisation = Organisation.objects.filter(ons_code=org_ref).first() if org_ref else None
         user = user_create(
             email=email,
             password=DEMO_PASSWORD,
@@ -202,11 +200,7 @@ def _planned_people(count: int, organisations: list[Organisation]) -> list[dict]
     others = [org for org in organisations if org.kind != OrganisationKind.COUNCIL]
     while len(people) < count:
         first, last = fake.first_name(), fake.last_name()
-        organisation = (
-            rng.choice(councils)
-            if rng.random() < 0.82 or not others
-            else rng.choice(others)
-        )
+        organisation = rng.choice(councils) if rng.random() < 0.82 or not others else rng.choice(others)
         local = f"{slugify(first)}.{slugify(last)}".replace("-", "")
         email = f"{local}@{_email_domain(organisation)}"
         suffix = 2
@@ -236,37 +230,20 @@ def _people(count: int, log) -> None:
 
     # Only councils and this module's own organisations, in a fixed order: organisations that
     # other apps seed later must not change who the people are on the next run.
-    councils = list(
-        Organisation.objects.filter(kind=OrganisationKind.COUNCIL).order_by("ons_code")
-    )
-    named = {
-        org.name: org
-        for org in Organisation.objects.filter(
-            name__in=[n for n, _ in OTHER_ORGANISATIONS]
-        )
-    }
-    organisations = councils + [
-        named[name] for name, _ in OTHER_ORGANISATIONS if name in named
-    ]
+    councils = list(Organisation.objects.filter(kind=OrganisationKind.COUNCIL).order_by("ons_code"))
+    named = {org.name: org for org in Organisation.objects.filter(name__in=[n for n, _ in OTHER_ORGANISATIONS])}
+    organisations = councils + [named[name] for name, _ in OTHER_ORGANISATIONS if name in named]
     planned = _planned_people(count, organisations)
-    existing = set(
-        User.objects.filter(email__in=[p["email"] for p in planned]).values_list(
-            "email", flat=True
-        )
-    )
+    existing = set(User.objects.filter(email__in=[p["email"] for p in planned]).values_list("email", flat=True))
     missing = [p for p in planned if p["email"] not in existing]
     if not missing:
         log(f"  {count} demo people already present")
         return
-    password = make_password(
-        DEMO_PASSWORD
-    )  # hashed once: hashing per person would take minutes
+    password = make_password(DEMO_PASSWORD)  # hashed once: hashing per person would take minutes
     batch_size = 500
     tags = {}
     for name in {*SKILLS, *INTERESTS}:
-        tags[name] = Tag.objects.filter(
-            name__iexact=name
-        ).first() or Tag.objects.create(name=name, slug=slugify(name))
+        tags[name] = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name, slug=slugify(name))
     for start in range(0, len(missing), batch_size):
         chunk = missing[start : start + batch_size]
         users = User.objects.bulk_create(
@@ -282,10 +259,7 @@ def _people(count: int, log) -> None:
             ]
         )
         EmailAddress.objects.bulk_create(
-            [
-                EmailAddress(user=user, email=user.email, primary=True, verified=True)
-                for user in users
-            ]
+            [EmailAddress(user=user, email=user.email, primary=True, verified=True) for user in users]
         )
         profiles = Profile.objects.bulk_create(
             [
@@ -317,8 +291,6 @@ def _people(count: int, log) -> None:
 def seed(*, options: dict, log) -> None:
     for name, kind in OTHER_ORGANISATIONS:
         organisation_get_or_create(name=name, kind=kind)
-    log(
-        f"  {len(OTHER_ORGANISATIONS)} fire and rescue services, authorities, providers and charities present"
-    )
+    log(f"  {len(OTHER_ORGANISATIONS)} fire and rescue services, authorities, providers and charities present")
     _demo_accounts(log)
     _people(options.get("people", 300), log)

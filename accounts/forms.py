@@ -7,9 +7,7 @@ from accounts.models import Organisation
 
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
-        return (
-            f"{obj.name} ({obj.get_kind_display()})" if not obj.is_council else obj.name
-        )
+        return f"{obj.name} ({obj.get_kind_display()})" if not obj.is_council else obj.name
 
 
 class SignupForm(AllauthSignupForm):
@@ -48,3 +46,143 @@ class SignupForm(AllauthSignupForm):
         "password1",
         "password2",
     ]
+
+
+VISIBILITY_LABELS = {
+    "email": "Who can see your email address?",
+    "job_title": "Who can see your job title?",
+    "organisation": "Who can see your organisation?",
+    "sector": "Who can see your sector?",
+    "bio": "Who can see your biography?",
+    "skills": "Who can see your skills?",
+    "interests": "Who can see your interests?",
+}
+
+
+class ProfileForm(forms.Form):
+    """Everything a person says about themselves on /people/<handle>/, and who may see it."""
+
+    first_name = forms.CharField(
+        label="First name",
+        max_length=150,
+        widget=forms.TextInput({"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=150,
+        widget=forms.TextInput({"autocomplete": "family-name"}),
+    )
+    job_title = forms.CharField(
+        label="Job title",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput({"autocomplete": "organization-title"}),
+    )
+    organisation = OrganisationChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label="Not given",
+    )
+    sector = forms.ChoiceField(label="Sector", required=False)
+    bio = forms.CharField(
+        label="About you",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea({"rows": 6}),
+        help_text="What you work on and what you can help others with. You can use Markdown.",
+    )
+    skills = forms.MultipleChoiceField(
+        label="Skills",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose the skills others could ask you about.",
+    )
+    interests = forms.CharField(
+        label="Interests",
+        required=False,
+        max_length=500,
+        help_text="Separate interests with commas, for example: housing, digital inclusion.",
+    )
+    peer_status = forms.ChoiceField(
+        label="Are you a peer for sector peer challenges?",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    peer_areas = forms.MultipleChoiceField(
+        label="Peer areas",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only shown if you are a peer.",
+    )
+    availability = forms.ChoiceField(label="Are you available to help others?", widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import (
+            PRIVACY_FIELDS,
+            Availability,
+            PeerArea,
+            PeerStatus,
+            Sector,
+            Skill,
+            Visibility,
+        )
+
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = [("", "Not given"), *Sector.choices]
+        self.fields["skills"].choices = [(skill.name, skill.name) for skill in Skill.objects.order_by("name")]
+        self.fields["peer_status"].choices = PeerStatus.choices
+        self.fields["peer_areas"].choices = PeerArea.choices
+        self.fields["availability"].choices = Availability.choices
+        for field in PRIVACY_FIELDS:
+            self.fields[f"{field}_visibility"] = forms.ChoiceField(
+                label=VISIBILITY_LABELS[field],
+                choices=Visibility.choices,
+                widget=forms.RadioSelect,
+            )
+
+    def clean_interests(self) -> list[str]:
+        words = [word.strip() for word in self.cleaned_data["interests"].split(",")]
+        interests = [word for word in words if word]
+        if any(len(word) > 100 for word in interests):
+            raise forms.ValidationError("Each interest must be 100 characters or fewer")
+        if len(interests) > 20:
+            raise forms.ValidationError("Enter 20 interests or fewer")
+        return interests
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("peer_areas") and not cleaned.get("peer_status"):
+            self.add_error(
+                "peer_areas",
+                "Choose whether you are an officer or councillor peer, or clear the peer areas",
+            )
+        return cleaned
+
+    @property
+    def visibility_fields(self):
+        from accounts.models import PRIVACY_FIELDS
+
+        return [self[f"{field}_visibility"] for field in PRIVACY_FIELDS]
+
+    @classmethod
+    def initial_for(cls, profile) -> dict:
+        from accounts.models import PRIVACY_FIELDS
+
+        user = profile.user
+        initial = {
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "organisation": user.organisation_id,
+            "job_title": profile.job_title,
+            "sector": profile.sector,
+            "bio": profile.bio,
+            "skills": list(profile.skills.names()),
+            "interests": ", ".join(sorted(profile.interests.names())),
+            "peer_status": profile.peer_status,
+            "peer_areas": profile.peer_areas,
+            "availability": profile.availability,
+        }
+        for field in PRIVACY_FIELDS:
+            initial[f"{field}_visibility"] = profile.visibility_of(field)
+        return initial

@@ -47,9 +47,7 @@ def tier_for_ons_code(code: str) -> str:
     try:
         return TIER_BY_CODE_PREFIX[code[:3].upper()]
     except KeyError:
-        raise ValueError(
-            f"{code!r} is not an ONS code for a council in England or Wales"
-        ) from None
+        raise ValueError(f"{code!r} is not an ONS code for a council in England or Wales") from None
 
 
 class Organisation(models.Model):
@@ -61,9 +59,7 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=255)
     slug = models.SlugField(max_length=255, unique=True)
-    kind = models.CharField(
-        max_length=32, choices=OrganisationKind.choices, db_index=True
-    )
+    kind = models.CharField(max_length=32, choices=OrganisationKind.choices, db_index=True)
     ons_code = models.CharField(
         "ONS code",
         max_length=9,
@@ -72,9 +68,7 @@ class Organisation(models.Model):
         blank=True,
         help_text="For councils, e.g. E07000223.",
     )
-    tier = models.CharField(
-        max_length=32, choices=CouncilTier.choices, blank=True, db_index=True
-    )
+    tier = models.CharField(max_length=32, choices=CouncilTier.choices, blank=True, db_index=True)
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -176,20 +170,81 @@ class Sector(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Visibility(models.TextChoices):
+    """Who may see one field of a profile. Hidden fields are never shown nor indexed."""
+
+    PUBLIC = "public", "Anyone, including people who are not signed in"
+    MEMBERS = "members", "Only people signed in to the Knowledge Hub"
+    HIDDEN = "hidden", "Only me"
+
+
+class PeerStatus(models.TextChoices):
+    NONE = "", "Not a peer"
+    OFFICER = "officer", "Officer peer"
+    COUNCILLOR = "councillor", "Councillor peer"
+
+
+class PeerArea(models.TextChoices):
+    FINANCE = "finance", "Finance"
+    GOVERNANCE = "governance", "Governance"
+    CHILDRENS_SERVICES = "childrens_services", "Children's services"
+    ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+    TRANSFORMATION = "transformation", "Transformation"
+    HOUSING = "housing", "Housing"
+    PLANNING = "planning", "Planning"
+    LEADERSHIP = "leadership", "Leadership"
+
+
+class Availability(models.TextChoices):
+    AVAILABLE = "available", "Available to help"
+    LIMITED = "limited", "Limited availability"
+    UNAVAILABLE = "unavailable", "Not available at the moment"
+
+
+# Profile fields whose audience each person chooses, with the default audience.
+PRIVACY_FIELDS = {
+    "email": Visibility.HIDDEN,
+    "job_title": Visibility.PUBLIC,
+    "organisation": Visibility.PUBLIC,
+    "sector": Visibility.PUBLIC,
+    "bio": Visibility.MEMBERS,
+    "skills": Visibility.PUBLIC,
+    "interests": Visibility.PUBLIC,
+}
+
+
+class Skill(models.Model):
+    """One entry of the controlled skills vocabulary people choose their skills from.
+
+    `synonyms` are other words people search with for the same skill ("SEND" for special
+    educational needs); search treats them as the skill itself.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    synonyms = models.TextField(blank=True, help_text="Other words for this skill, separated by commas.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [word.strip() for word in self.synonyms.split(",") if word.strip()]
+
+
 class TaggedSkill(TaggedItemBase):
     """Through model for the skills a person lists on their profile."""
 
-    content_object = models.ForeignKey(
-        "accounts.Profile", on_delete=models.CASCADE, related_name="tagged_skills"
-    )
+    content_object = models.ForeignKey("accounts.Profile", on_delete=models.CASCADE, related_name="tagged_skills")
 
 
 class TaggedInterest(TaggedItemBase):
     """Through model for the interests a person lists on their profile."""
 
-    content_object = models.ForeignKey(
-        "accounts.Profile", on_delete=models.CASCADE, related_name="tagged_interests"
-    )
+    content_object = models.ForeignKey("accounts.Profile", on_delete=models.CASCADE, related_name="tagged_interests")
 
 
 class Profile(models.Model):
@@ -211,11 +266,52 @@ class Profile(models.Model):
         related_name="interested_profiles",
         verbose_name="interests",
     )
+    handle = models.SlugField(
+        max_length=80,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The address of the profile: /people/<handle>/.",
+    )
+    peer_status = models.CharField(max_length=16, choices=PeerStatus.choices, blank=True, default="")
+    peer_accredited = models.BooleanField(
+        "accredited peer",
+        default=False,
+        help_text="Accredited for the sector's peer challenges.",
+    )
+    peer_areas = models.JSONField(default=list, blank=True, help_text="Keys of PeerArea the person is a peer in.")
+    availability = models.CharField(max_length=16, choices=Availability.choices, default=Availability.UNAVAILABLE)
+    email_visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.HIDDEN)
+    job_title_visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    organisation_visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    sector_visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    bio_visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.MEMBERS)
+    skills_visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    interests_visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+    def visibility_of(self, field: str) -> str:
+        return getattr(self, f"{field}_visibility")
+
+    def can_see(self, field: str, viewer) -> bool:
+        """Whether `viewer` (a user, possibly anonymous) may see `field` of this profile."""
+        if viewer is not None and viewer.is_authenticated and viewer.pk == self.user_id:
+            return True
+        visibility = self.visibility_of(field)
+        if visibility == Visibility.PUBLIC:
+            return True
+        if visibility == Visibility.MEMBERS:
+            return bool(viewer is not None and viewer.is_authenticated)
+        return False
+
+    @property
+    def peer_area_labels(self) -> list[str]:
+        labels = dict(PeerArea.choices)
+        return [labels[key] for key in self.peer_areas if key in labels]
 
     @property
     def organisation(self) -> Organisation | None:

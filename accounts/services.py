@@ -70,9 +70,7 @@ def councils_load_from_ons(
         if lower != upper:
             parent_of[lower] = upper
 
-    existing = {
-        org.ons_code: org for org in Organisation.objects.filter(ons_code__in=councils)
-    }
+    existing = {org.ons_code: org for org in Organisation.objects.filter(ons_code__in=councils)}
     taken_slugs = set(Organisation.objects.values_list("slug", flat=True))
     result = LoadResult()
     # Upper tiers (no parent) first, so that parents exist when districts are saved.
@@ -88,9 +86,7 @@ def councils_load_from_ons(
         }
         org = existing.get(code)
         if org is None:
-            org = Organisation.objects.create(
-                ons_code=code, slug=_unique_slug(name, code, taken_slugs), **wanted
-            )
+            org = Organisation.objects.create(ons_code=code, slug=_unique_slug(name, code, taken_slugs), **wanted)
             existing[code] = org
             result.created += 1
         elif any(getattr(org, field) != value for field, value in wanted.items()):
@@ -105,18 +101,12 @@ def councils_load_from_ons(
     return result
 
 
-def organisation_get_or_create(
-    *, name: str, kind: str, website: str = ""
-) -> Organisation:
+def organisation_get_or_create(*, name: str, kind: str, website: str = "") -> Organisation:
     """An organisation that is not a council (a provider, a charity), found by name and kind."""
     org = Organisation.objects.filter(name=name, kind=kind).first()
     if org:
         return org
-    taken = set(
-        Organisation.objects.filter(slug__startswith=slugify(name)).values_list(
-            "slug", flat=True
-        )
-    )
+    taken = set(Organisation.objects.filter(slug__startswith=slugify(name)).values_list("slug", flat=True))
     slug = slugify(name)
     counter = 2
     while slug in taken:
@@ -157,9 +147,7 @@ def user_create(
     if job_title:
         profile.job_title = job_title
         profile.save(update_fields=["job_title"])
-    EmailAddress.objects.create(
-        user=user, email=user.email, primary=True, verified=verified
-    )
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
     user_set_role(user=user, role=role)
     return user
 
@@ -204,9 +192,7 @@ def roles_ensure_groups() -> None:
     Group.objects.get_or_create(name=MODERATORS_GROUP)
     editors, _ = Group.objects.get_or_create(name=SITE_EDITORS_GROUP)
     wanted = [
-        Permission.objects.filter(
-            content_type__app_label=app, codename=codename
-        ).first()
+        Permission.objects.filter(content_type__app_label=app, codename=codename).first()
         for app, codename in SITE_EDITOR_PERMISSIONS
     ]
     editors.permissions.add(*[perm for perm in wanted if perm])
@@ -214,10 +200,132 @@ def roles_ensure_groups() -> None:
     if root is None:
         return
     for codename in SITE_EDITOR_PAGE_PERMISSIONS:
-        permission = Permission.objects.filter(
-            content_type__app_label="wagtailcore", codename=codename
-        ).first()
+        permission = Permission.objects.filter(content_type__app_label="wagtailcore", codename=codename).first()
         if permission:
-            GroupPagePermission.objects.get_or_create(
-                group=editors, page=root, permission=permission
-            )
+            GroupPagePermission.objects.get_or_create(group=editors, page=root, permission=permission)
+
+
+# The vocabulary every deployment starts with; editors extend it in the admin (Snippets > Skills).
+DEFAULT_SKILLS: dict[str, str] = {
+    "Homelessness prevention": "homelessness, rough sleeping",
+    "Temporary accommodation": "TA, emergency accommodation",
+    "Budget setting": "budgets, revenue budget, finance",
+    "Medium-term financial planning": "MTFS, MTFP, financial strategy, finance",
+    "Commissioning": "procurement of care, contract management",
+    "Special educational needs": "SEND, SEN, EHCP, education health and care plans",
+    "Safeguarding": "child protection, adult safeguarding",
+    "Service design": "design thinking, user-centred design",
+    "User research": "UR, usability testing",
+    "Data analysis": "analytics, data science, insight",
+    "Procurement": "purchasing, tendering, contracts",
+    "Local plans": "planning policy, local development plan",
+    "Net zero": "decarbonisation, carbon reduction, climate",
+    "Community engagement": "consultation, co-production, participation",
+    "Scrutiny": "overview and scrutiny, oversight",
+    "Performance management": "KPIs, performance indicators",
+    "Change management": "organisational change, transformation",
+    "Workforce planning": "recruitment, HR, human resources",
+    "Fire prevention": "home fire safety, community fire safety",
+    "Agile delivery": "agile, scrum, delivery management",
+}
+
+
+def skill_vocabulary_ensure() -> list:
+    """Create the default skills vocabulary where missing (idempotent); returns all skills."""
+    from accounts.models import Skill
+
+    existing = set(Skill.objects.values_list("name", flat=True))
+    Skill.objects.bulk_create(
+        [
+            Skill(name=name, slug=slugify(name), synonyms=synonyms)
+            for name, synonyms in DEFAULT_SKILLS.items()
+            if name not in existing
+        ],
+        ignore_conflicts=True,
+    )
+    return list(Skill.objects.all())
+
+
+def profile_handle_for(*, user: User, taken: set[str] | None = None) -> str:
+    """A free handle from the person's name ("priya-shah", then "priya-shah-2")."""
+    base = slugify(user.get_full_name()) or slugify(user.email.split("@")[0]) or "person"
+    base = base[:70]
+    if taken is None:
+        taken = set(Profile.objects.filter(handle__startswith=base).values_list("handle", flat=True))
+    handle, counter = base, 2
+    while handle in taken or handle in RESERVED_HANDLES:
+        handle = f"{base}-{counter}"
+        counter += 1
+    taken.add(handle)
+    return handle
+
+
+# Paths under /people/ that are not profiles.
+RESERVED_HANDLES = frozenset({"edit", "me", "similar", "search", "suggest"})
+
+
+def profile_handle_ensure(*, profile: Profile) -> str:
+    """Give a profile a handle the first time it needs an address."""
+    if not profile.handle:
+        profile.handle = profile_handle_for(user=profile.user)
+        profile.save(update_fields=["handle"])
+    return profile.handle
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    organisation: Organisation | None,
+    job_title: str,
+    sector: str,
+    bio: str,
+    skills: list[str],
+    interests: list[str],
+    peer_status: str,
+    peer_accredited: bool | None = None,
+    peer_areas: list[str],
+    availability: str,
+    visibility: dict[str, str],
+) -> Profile:
+    """Save what a person says about themselves and who may see each part; reindex after commit.
+
+    `peer_accredited` is only changed when given: accreditation is granted by the sector's peer
+    programme (in the admin), not claimed on the profile form.
+    """
+    from accounts.models import PRIVACY_FIELDS, Skill
+
+    user.first_name, user.last_name, user.organisation = (
+        first_name,
+        last_name,
+        organisation,
+    )
+    user.save(update_fields=["first_name", "last_name", "organisation"])
+    profile = profile_ensure(user=user)
+    profile_handle_ensure(profile=profile)
+    profile.job_title = job_title
+    profile.sector = sector
+    profile.bio = bio
+    profile.peer_status = peer_status
+    if peer_accredited is not None:
+        profile.peer_accredited = peer_accredited
+    profile.peer_areas = list(peer_areas) if peer_status else []
+    profile.availability = availability
+    for field in PRIVACY_FIELDS:
+        if field in visibility:
+            setattr(profile, f"{field}_visibility", visibility[field])
+    profile.save()
+    # Only vocabulary skills are kept: the vocabulary is what makes synonyms work.
+    known = {name.lower(): name for name in Skill.objects.values_list("name", flat=True)}
+    profile.skills.set([known[name.lower()] for name in skills if name.lower() in known])
+    profile.interests.set([name.strip() for name in interests if name.strip()])
+    _reindex_after_commit([user.pk])
+    return profile
+
+
+def _reindex_after_commit(user_ids: list[int]) -> None:
+    from search.services import people_index_update_on_commit
+
+    people_index_update_on_commit(user_ids=user_ids)

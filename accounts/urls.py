@@ -6,4 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("account/", views.account_overview, name="overview"),
+    path("account/profile/", views.profile_edit, name="profile_edit"),
 ]

@@ -1,9 +1,115 @@
-"""People and expert finding."""
+"""People and expert finding: the finder page and the people index the database backend reads.
+
+The index is denormalised on purpose. One `PersonEntry` per profile holds exactly what search
+may use, already filtered by the person's privacy choices: a field someone hides is never
+written here, and a field they show to signed-in members only is stored with `*_vis = 1` so
+that queries for anonymous visitors exclude it inside SQL (`vis <= viewer level`). Full-text
+structures are attached by the migrations per database: an FTS5 table kept in step by triggers
+on SQLite, generated `tsvector` columns with GIN indexes on PostgreSQL.
+"""
+
+from django.db import models
+
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from home.mixins import SectionIndexPage
 
+# Viewer levels: what a field's `vis` column is compared with.
+LEVEL_PUBLIC = 0
+LEVEL_MEMBERS = 1
 
-class PeopleIndexPage(SectionIndexPage):
-    """The expert finder at /people/."""
+
+class PeopleIndexPage(RoutablePageMixin, SectionIndexPage):
+    """The expert finder at /people/: search people by what they know and how they can help."""
 
     template = "search/people_index_page.html"
+
+    @path("")
+    def finder(self, request):
+        from search.views import people_finder
+
+        return people_finder(request, page=self)
+
+
+class PersonEntry(models.Model):
+    """What the people index knows about one person, with each field's audience."""
+
+    profile = models.OneToOneField(
+        "accounts.Profile",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
+    )
+    user_id = models.BigIntegerField(unique=True)
+    handle = models.CharField(max_length=80)
+    name = models.CharField(max_length=300)
+    # Text, already split by audience. *_pub is for everyone, *_mem only for signed-in people.
+    headline_pub = models.TextField(blank=True)
+    skills_pub = models.TextField(blank=True)
+    body_pub = models.TextField(blank=True)
+    headline_mem = models.TextField(blank=True)
+    skills_mem = models.TextField(blank=True)
+    body_mem = models.TextField(blank=True)
+    # Facets; blank when the person hides the field. *_vis: 0 public, 1 members only.
+    job_title = models.CharField(max_length=200, blank=True)
+    job_title_vis = models.PositiveSmallIntegerField(default=0)
+    organisation_name = models.CharField(max_length=255, blank=True)
+    organisation_kind = models.CharField(max_length=32, blank=True)
+    organisation_tier = models.CharField(max_length=32, blank=True)
+    organisation_vis = models.PositiveSmallIntegerField(default=0)
+    sector = models.CharField(max_length=32, blank=True)
+    sector_vis = models.PositiveSmallIntegerField(default=0)
+    peer_status = models.CharField(max_length=16, blank=True)
+    peer_accredited = models.BooleanField(default=False)
+    peer_areas = models.CharField(max_length=300, blank=True)
+    availability = models.CharField(max_length=16, blank=True)
+    # Standing: accreditation and contributions, fixed at index time; activity decays at query time.
+    contributions = models.PositiveIntegerField(default=0)
+    contribution_summary = models.JSONField(default=dict, blank=True)
+    standing = models.FloatField(default=0)
+    last_active = models.BigIntegerField(default=0, help_text="Unix time of the person's latest activity.")
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["sector", "sector_vis"]),
+            models.Index(fields=["organisation_kind", "organisation_vis"]),
+            models.Index(fields=["availability"]),
+            models.Index(fields=["peer_accredited", "peer_status"]),
+            models.Index(fields=["handle"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonTerm(models.Model):
+    """A multi-valued facet of a person (a skill, an interest, a community) and its audience."""
+
+    class Kind(models.TextChoices):
+        SKILL = "skill", "Skill"
+        INTEREST = "interest", "Interest"
+        COMMUNITY = "community", "Community"
+
+    entry = models.ForeignKey(PersonEntry, on_delete=models.CASCADE, related_name="terms")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    value = models.CharField(max_length=200)
+    vis = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "value", "vis", "entry"]),
+            models.Index(fields=["entry", "kind"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.value}"
+
+
+class NameToken(models.Model):
+    """Every distinct word of people's names: the vocabulary that typo tolerance draws on."""
+
+    token = models.CharField(max_length=100, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.token

@@ -7,9 +7,7 @@ class Command(BaseCommand):
     help = "Create or update an organisation for every council in the ONS lookup (safe to run again)."
 
     def handle(self, *args, **options):
-        self.stdout.write(
-            "Loading councils from the ONS lower-tier to upper-tier lookup..."
-        )
+        self.stdout.write("Loading councils from the ONS lower-tier to upper-tier lookup...")
         result = councils_load_from_ons(progress=self.stdout.write)
         self.stdout.write(
             self.style.SUCCESS(

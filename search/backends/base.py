@@ -1,0 +1,132 @@
+"""The query interface every people-search backend answers, and the shared query parsing."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from search.indexing import FACET_LABELS, PersonDoc
+
+FACETS = ["skill", "sector", "kind", "tier", "peer", "availability"]
+FACET_TITLES = {
+    "skill": "Skill",
+    "sector": "Sector",
+    "kind": "Organisation type",
+    "tier": "Council tier",
+    "peer": "Peer status",
+    "availability": "Availability",
+}
+MAX_TERMS = 8
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class PeopleQuery:
+    """A search of the people index as one viewer is allowed to make it.
+
+    `level` is the viewer's audience: 0 for everyone, 1 for signed-in members. Nothing stored
+    above that level may match, be shown or be counted.
+    """
+
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    level: int = 0
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def words(self) -> list[str]:
+        return [w.lower() for w in WORD.findall(self.text) if len(w) > 1][:MAX_TERMS]
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class PersonHit:
+    """One person in a result list, with only what the viewer may see."""
+
+    profile_id: int
+    handle: str
+    name: str
+    job_title: str = ""
+    organisation_name: str = ""
+    organisation_kind: str = ""
+    sector: str = ""
+    skills: list[str] = field(default_factory=list)
+    peer_accredited: bool = False
+    peer_status: str = ""
+    peer_areas: list[str] = field(default_factory=list)
+    availability: str = ""
+    contributions: int = 0
+    contribution_summary: dict = field(default_factory=dict)
+    last_active: int = 0
+    score: float = 0.0
+    matched_skill: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"/people/{self.handle}/"
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+    @property
+    def summary(self) -> str:
+        return " · ".join(filter(None, [self.job_title, self.organisation_name]))
+
+    @property
+    def availability_label(self) -> str:
+        return FACET_LABELS["availability"].get(self.availability, "")
+
+    @property
+    def explanation(self) -> str:
+        return " · ".join(self.reasons)
+
+
+@dataclass
+class PeopleResults:
+    query: PeopleQuery
+    total: int
+    hits: list[PersonHit]
+    facets: dict[str, list[FacetValue]]
+    suggestions: list[str] = field(default_factory=list)
+
+
+class PeopleBackend(Protocol):
+    name: str
+
+    def search(self, query: PeopleQuery) -> PeopleResults: ...
+
+    def similar(self, *, profile_id: int, level: int, limit: int = 6) -> list[PersonHit]: ...
+
+    def suggest(self, *, text: str, level: int, limit: int = 5) -> list[PersonHit]: ...
+
+    def index(self, docs: list[PersonDoc]) -> None: ...
+
+    def delete(self, *, profile_ids: list[int]) -> None: ...
+
+    def rebuild(self, docs, *, total: int, progress=None) -> int: ...
+
+    def clear(self) -> None: ...
+
+
+def close_words(word: str, vocabulary: list[str], *, limit: int = 3) -> list[str]:
+    """Words of the vocabulary within a typo or two of `word` (not `word` or its extensions)."""
+    if len(word) < 4:
+        return []
+    cutoff = 0.8 if len(word) < 7 else 0.75
+    return [
+        match
+        for match in difflib.get_close_matches(word, vocabulary, n=limit, cutoff=cutoff)
+        if match != word and not match.startswith(word)
+    ]

@@ -1,0 +1,88 @@
+"""The site search providers this app owns: Wagtail pages and people.
+
+Other apps add theirs (search.registry explains the protocol). Page types that an app
+searches through its own, permission-aware provider (e.g. pages of a private community) are
+left out of the generic page provider with `exclude_page_models`.
+"""
+
+from __future__ import annotations
+
+from django.utils.text import Truncator
+
+from wagtail.models import Page
+
+from search.registry import ProviderResult, SearchHit
+
+_excluded_page_models: set[str] = set()
+
+
+def exclude_page_models(*labels: str) -> None:
+    """Leave these page models ("communities.CommunityPage") out of the generic page results."""
+    _excluded_page_models.update(label.lower() for label in labels)
+
+
+def _page_queryset():
+    from django.contrib.contenttypes.models import ContentType
+
+    pages = Page.objects.live().public().exclude(depth__lte=1)
+    if _excluded_page_models:
+        excluded = [
+            ContentType.objects.get_by_natural_key(*label.split(".", 1)).pk
+            for label in _excluded_page_models
+            if "." in label
+        ]
+        pages = pages.exclude(content_type_id__in=excluded)
+    return pages
+
+
+class PageSearchProvider:
+    """Published pages anyone may see: good practice, guidance and the section pages."""
+
+    key = "pages"
+    label = "Good practice and pages"
+    order = 10
+
+    def search(self, *, query: str, user, limit: int, offset: int = 0) -> ProviderResult:
+        results = _page_queryset().search(query)
+        total = results.count()
+        hits = []
+        if limit:
+            for page in results[offset : offset + limit]:
+                specific = page.specific
+                snippet = page.search_description or getattr(specific, "introduction", "")
+                if not snippet and hasattr(specific, "summary"):
+                    snippet = specific.summary
+                hits.append(
+                    SearchHit(
+                        title=page.title,
+                        url=page.url,
+                        kind=specific._meta.verbose_name.capitalize(),
+                        snippet=Truncator(str(snippet or "")).chars(240),
+                    )
+                )
+        return ProviderResult(total=total, hits=hits)
+
+
+class PeopleSearchProvider:
+    """People, through the expert finder's index: hidden fields are never matched or shown."""
+
+    key = "people"
+    label = "People"
+    order = 50
+
+    def search(self, *, query: str, user, limit: int, offset: int = 0) -> ProviderResult:
+        from search.selectors import expert_search
+
+        per_page = max(limit, 1)
+        results = expert_search(user=user, text=query, page=offset // per_page + 1, per_page=per_page)
+        hits = [
+            SearchHit(
+                title=hit.name,
+                url=hit.url,
+                kind="Person",
+                snippet=" · ".join(filter(None, [hit.summary, ", ".join(hit.skills[:5])])),
+                meta=hit.explanation,
+            )
+            for hit in (results.hits if limit else [])
+        ]
+        return ProviderResult(total=results.total, hits=hits)

@@ -1,0 +1,38 @@
+"""Template helpers for search results."""
+
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@register.filter
+def highlight(text, query):
+    """Escape `text`, then mark the words of `query` (and words starting with them)."""
+    escaped = escape(str(text or ""))
+    words = sorted({w for w in WORD.findall(str(query or "")) if len(w) > 1}, key=len, reverse=True)
+    if not words:
+        return mark_safe(escaped)  # noqa: S308 - escaped above
+    pattern = re.compile(r"\b(" + "|".join(re.escape(escape(w)) for w in words) + r")", re.IGNORECASE)
+    return mark_safe(pattern.sub(r"<mark>\1</mark>", escaped))  # noqa: S308 - escaped above
+
+
+@register.simple_tag(takes_context=True)
+def facet_toggle_url(context, facet, value):
+    """The current URL with `facet=value` added or removed (and back to page 1)."""
+    request = context["request"]
+    params = request.GET.copy()
+    values = params.getlist(facet)
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    params.setlist(facet, values)
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
