@@ -99,8 +99,8 @@ def _visible_comments() -> QuerySet:
     )
 
 
-def _count_subquery(queryset: QuerySet) -> Coalesce:
-    counted = queryset.order_by().values(_group=Value(1)).annotate(n=Count("pk")).values("n")
+def _count_subquery(queryset: QuerySet, group_by: str) -> Coalesce:
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
@@ -111,16 +111,41 @@ def case_study_queryset() -> QuerySet:
         .public()
         .annotate(
             comment_count=_count_subquery(
-                _visible_comments().filter(object_pk=Cast(OuterRef("pk"), output_field=CharField()))
+                _visible_comments().filter(object_pk=Cast(OuterRef("pk"), output_field=CharField())),
+                "object_pk",
             ),
-            useful_count=_count_subquery(UsefulVote.objects.filter(page_id=OuterRef("pk"))),
+            useful_count=_count_subquery(UsefulVote.objects.filter(page_id=OuterRef("pk")), "page_id"),
         )
     )
 
 
 def _search_ids(q: str) -> list[int]:
+    """Live case studies matching `q`, best first.
+
+    The search backend ranks with the boosts declared on GoodPracticePage. SQLite's FTS5
+    ranking ignores them, so matches are then grouped title first, then summary, then the
+    rest, keeping the backend's order within each group: the same order on every backend.
+    """
     results = GoodPracticePage.objects.live().search(q, operator="and")[:SEARCH_LIMIT]
-    return [page.pk for page in results]
+    ranked = [page.pk for page in results]
+    if not ranked:
+        return ranked
+    terms = [term.lower() for term in q.split() if len(term) > 2]
+    texts = {
+        pk: (title.lower(), summary.lower())
+        for pk, title, summary in GoodPracticePage.objects.filter(pk__in=ranked).values_list("pk", "title", "summary")
+    }
+
+    def group(pk: int) -> int:
+        title, summary = texts.get(pk, ("", ""))
+        if any(term in title for term in terms):
+            return 0
+        if any(term in summary for term in terms):
+            return 1
+        return 2
+
+    position = {pk: i for i, pk in enumerate(ranked)}
+    return sorted(ranked, key=lambda pk: (group(pk), position[pk]))
 
 
 def _filtered(queryset: QuerySet, filters: LibraryFilters, search_ids: list[int] | None) -> QuerySet:
@@ -177,6 +202,7 @@ def _facets(filters: LibraryFilters, search_ids: list[int] | None) -> dict[str, 
 
     area_counts = dict(
         GoodPracticePage.objects.filter(pk__in=ids_without("service_area"))
+        .order_by()
         .values_list("service_area__slug")
         .annotate(n=Count("pk"))
         .values_list("service_area__slug", "n")
@@ -217,6 +243,7 @@ def _facets(filters: LibraryFilters, search_ids: list[int] | None) -> dict[str, 
             kind=OrganisationKind.COUNCIL,
             good_practice_pages__in=ids_without("tier"),
         )
+        .order_by()
         .values_list("tier")
         .annotate(n=Count("good_practice_pages", distinct=True))
         .values_list("tier", "n")
