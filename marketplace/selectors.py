@@ -197,16 +197,26 @@ def service_search(*, filters: ServiceFilters) -> ServiceSearch:
     conditions = _facet_filters(filters)
     options = _facet_options()
     all_facets = Q(*conditions.values()) if conditions else Q()
-    aggregates = {
-        "__uncomparable": Count("pk", filter=all_facets & uncomparable),
-    }
+    # The price condition is the same for every count, so it goes in the WHERE clause once
+    # (inside each COUNT it would repeat the cost expression dozens of times).
+    aggregates = {}
     for facet, facet_options in options.items():
         others = [condition for name, condition in conditions.items() if name != facet]
         for index, (_value, _label, condition) in enumerate(facet_options):
-            aggregates[f"{facet}__{index}"] = Count(
-                "pk", filter=Q(*others, condition, price) if others else (condition & price)
-            )
-    counts = base.aggregate(**aggregates)
+            aggregates[f"{facet}__{index}"] = Count("pk", filter=Q(*others, condition))
+    counts = base.filter(price).aggregate(**aggregates)
+    price_matters = filters.price_filtered or filters.sort.startswith("price")
+    uncomparable_groups = (
+        list(
+            base.filter(all_facets, uncomparable)
+            .values_list("price_unit", "price_interval")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        if price_matters
+        else []
+    )
+    uncomparable_count = sum(n for _unit, _interval, n in uncomparable_groups)
 
     selected = {
         "category": set(filters.categories),
@@ -229,16 +239,17 @@ def service_search(*, filters: ServiceFilters) -> ServiceSearch:
         *_ordering(filters), "shuffle_key", "pk"
     )
 
-    uncomparable_units = []
-    if counts["__uncomparable"] and (filters.price_filtered or filters.sort.startswith("price")):
-        units = base.filter(all_facets, uncomparable).values_list("price_unit", "price_interval").distinct().order_by()
-        uncomparable_units = sorted(
-            {pricing.missing_for(unit=unit, interval=interval, need=filters.need) for unit, interval in units} - {""}
-        )
+    uncomparable_units = sorted(
+        {
+            pricing.missing_for(unit=unit, interval=interval, need=filters.need)
+            for unit, interval, _n in uncomparable_groups
+        }
+        - {""}
+    )
     return ServiceSearch(
         services=services,
         facets=facets,
-        uncomparable_count=counts["__uncomparable"],
+        uncomparable_count=uncomparable_count,
         uncomparable_units=uncomparable_units,
     )
 

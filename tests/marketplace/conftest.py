@@ -16,9 +16,7 @@ def council_officer(db):
 
 @pytest.fixture
 def fire_officer(db):
-    return UserFactory(
-        organisation=OrganisationFactory(kind=OrganisationKind.FIRE_AND_RESCUE)
-    )
+    return UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.FIRE_AND_RESCUE))
 
 
 @pytest.fixture
