@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 import pytest
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
