@@ -4,7 +4,6 @@ Private content reaches only members (and site moderators, who moderate everythi
 expected outcomes come from READERS / PAGE_VIEWERS / MEMBERS in conftest.py.
 """
 
-
 import pytest
 from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
