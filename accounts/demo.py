@@ -6,17 +6,35 @@ domain so that no demo account can ever email a real person.
 """
 
 import random
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from faker import Faker
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import Organisation, OrganisationKind, Profile, Sector, User
+from accounts.models import (
+    Availability,
+    Organisation,
+    OrganisationKind,
+    PeerArea,
+    PeerStatus,
+    Profile,
+    Sector,
+    User,
+    Visibility,
+)
 from accounts.roles import Role
-from accounts.services import organisation_get_or_create, user_create, user_set_role
+from accounts.services import (
+    organisation_get_or_create,
+    profile_handle_for,
+    skill_vocabulary_ensure,
+    user_create,
+    user_set_role,
+)
 
 DEMO_PASSWORD = "knowledge-hub-demo"  # noqa: S105 - documented in the README for local use only
 
@@ -147,6 +165,20 @@ INTERESTS = [
     "AI",
 ]
 
+BIO_OPENINGS = [
+    "I am a {title} at {org}.",
+    "{org}: {title}, and before that ten years in district and county councils.",
+    "Currently {title} at {org}, leading a small team.",
+    "I joined {org} as {title} after working in the voluntary sector.",
+]
+BIO_CLOSINGS = [
+    "Happy to share what worked for us, and what did not.",
+    "Always keen to hear how other councils have tackled this.",
+    "I have supported several peer challenges and improvement programmes.",
+    "Ask me about our recent inspection and the improvement plan that followed.",
+    "",
+]
+
 KIND_TO_SECTOR = {
     OrganisationKind.COUNCIL: Sector.LOCAL_GOVERNMENT,
     OrganisationKind.FIRE_AND_RESCUE: Sector.FIRE_AND_RESCUE,
@@ -219,7 +251,48 @@ def _planned_people(count: int, organisations: list[Organisation]) -> list[dict]
                 "interests": rng.sample(INTERESTS, rng.randint(1, 3)),
             }
         )
+        people[-1].update(_details(people[-1]))
     return people
+
+
+def _details(person: dict) -> dict:
+    """Peer status, availability, a short biography, activity and privacy choices.
+
+    Drawn from a generator seeded by the person's email, not the shared one, so that adding
+    details never changes who the planned people are.
+    """
+    rng = random.Random(person["email"])
+    title = person["job_title"]
+    senior = any(word in title for word in ("Chief", "Director", "Leader", "Head", "Cabinet"))
+    councillor = "Councillor" in title or "Cabinet" in title or "Leader" in title
+    peer_status, accredited, areas = "", False, []
+    if rng.random() < (0.35 if senior or councillor else 0.06):
+        peer_status = PeerStatus.COUNCILLOR if councillor else PeerStatus.OFFICER
+        accredited = rng.random() < 0.6
+        areas = rng.sample(list(PeerArea.values), rng.randint(1, 3))
+    skills = ", ".join(skill.lower() for skill in person["skills"])
+    interests = " and ".join(person["interests"])
+    opening = rng.choice(BIO_OPENINGS).format(title=title.lower(), org=person["organisation"].name)
+    bio = f"{opening} I work mostly on {skills}. Interested in {interests}. {rng.choice(BIO_CLOSINGS)}"
+    days_ago = int(rng.expovariate(1 / 40))
+    visibility = {
+        "email": rng.choice([Visibility.HIDDEN, Visibility.HIDDEN, Visibility.MEMBERS]),
+        "bio": rng.choice([Visibility.PUBLIC, Visibility.MEMBERS, Visibility.MEMBERS]),
+        "job_title": Visibility.PUBLIC if rng.random() < 0.95 else Visibility.MEMBERS,
+        "organisation": Visibility.PUBLIC if rng.random() < 0.95 else Visibility.MEMBERS,
+        "sector": Visibility.PUBLIC,
+        "skills": Visibility.PUBLIC if rng.random() < 0.97 else Visibility.HIDDEN,
+        "interests": Visibility.PUBLIC if rng.random() < 0.9 else Visibility.MEMBERS,
+    }
+    return {
+        "peer_status": peer_status,
+        "peer_accredited": accredited,
+        "peer_areas": areas,
+        "availability": rng.choices(list(Availability.values), weights=[3, 4, 3])[0],
+        "bio": bio,
+        "last_login": timezone.now() - timedelta(days=days_ago, minutes=rng.randint(0, 1440)),
+        "visibility": visibility,
+    }
 
 
 @transaction.atomic
@@ -240,7 +313,9 @@ def _people(count: int, log) -> None:
         log(f"  {count} demo people already present")
         return
     password = make_password(DEMO_PASSWORD)  # hashed once: hashing per person would take minutes
-    batch_size = 500
+    batch_size = 2000
+    skill_vocabulary_ensure()
+    handles = set(Profile.objects.exclude(handle=None).values_list("handle", flat=True))
     tags = {}
     for name in {*SKILLS, *INTERESTS}:
         tags[name] = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name, slug=slugify(name))
@@ -254,6 +329,7 @@ def _people(count: int, log) -> None:
                     last_name=p["last_name"],
                     organisation=p["organisation"],
                     password=password,
+                    last_login=p["last_login"],
                 )
                 for p in chunk
             ]
@@ -265,8 +341,15 @@ def _people(count: int, log) -> None:
             [
                 Profile(
                     user=user,
+                    handle=profile_handle_for(user=user, taken=handles),
                     job_title=p["job_title"],
                     sector=KIND_TO_SECTOR[p["organisation"].kind],
+                    bio=p["bio"],
+                    peer_status=p["peer_status"],
+                    peer_accredited=p["peer_accredited"],
+                    peer_areas=p["peer_areas"],
+                    availability=p["availability"],
+                    **{f"{field}_visibility": value for field, value in p["visibility"].items()},
                 )
                 for user, p in zip(users, chunk, strict=True)
             ]

@@ -329,3 +329,15 @@ def _reindex_after_commit(user_ids: list[int]) -> None:
     from search.services import people_index_update_on_commit
 
     people_index_update_on_commit(user_ids=user_ids)
+
+
+def profile_handles_ensure_all() -> int:
+    """Give every profile without a handle one (profiles made before handles existed)."""
+    missing = list(Profile.objects.filter(handle=None).select_related("user"))
+    if not missing:
+        return 0
+    taken = set(Profile.objects.exclude(handle=None).values_list("handle", flat=True))
+    for profile in missing:
+        profile.handle = profile_handle_for(user=profile.user, taken=taken)
+    Profile.objects.bulk_update(missing, ["handle"], batch_size=1000)
+    return len(missing)

@@ -24,9 +24,7 @@ def test_the_finder_lists_people_with_facets_and_explanations(client, site, cast
 
 
 def test_finder_urls_with_filters_can_be_shared(client, site, cast):
-    response = client.get(
-        "/people/?sector=local_government&peer=accredited"
-    )
+    response = client.get("/people/?sector=local_government&peer=accredited")
     html = response.content.decode()
     assert "1 person" in html
     assert "Amelia Hartley" in html and "Harriet Harwood" not in html
@@ -97,9 +95,7 @@ def _form_data(**overrides):
     return data
 
 
-def test_people_edit_their_profile_and_search_sees_it_after_commit(
-    client, site, django_capture_on_commit_callbacks
-):
+def test_people_edit_their_profile_and_search_sees_it_after_commit(client, site, django_capture_on_commit_callbacks):
     from accounts.services import skill_vocabulary_ensure
 
     skill_vocabulary_ensure()
