@@ -26,6 +26,7 @@ from marketplace import pricing
 from marketplace.models import (
     KINDS_SERVED,
     REGIONS,
+    SHORTLIST_LIMIT,
     Category,
     CouncilOffer,
     DeliveryMode,
@@ -287,14 +288,15 @@ def service_reviews(*, service: Service) -> QuerySet:
 
 def service_compare_list(*, slugs: list[str]) -> list[Service]:
     """Up to four published services in the order given (the order of a shared URL)."""
-    slugs = list(dict.fromkeys(slugs))[:4]
+    # Unknown or withdrawn slugs in a shared URL are skipped, not counted towards the four.
+    slugs = list(dict.fromkeys(slugs))[:20]
     by_slug = {
         service.slug: service
         for service in Service.objects.filter(slug__in=slugs, is_published=True).select_related(
             "provider__organisation"
         )
     }
-    return [by_slug[slug] for slug in slugs if slug in by_slug]
+    return [by_slug[slug] for slug in slugs if slug in by_slug][:SHORTLIST_LIMIT]
 
 
 def shortlist_service_ids(*, request) -> list[int]:
