@@ -1,6 +1,17 @@
 """Fixtures for community tests: one community of each kind and a viewer of every sort."""
 
 import datetime
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +106,131 @@ def discussion(make_community):
         return community, thread, reply
 
     return make
+
+
+# --- Live servers: real daphne processes sharing a SQLite file with the test -------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_db(tmp_path_factory):
+    """A migrated SQLite file for daphne processes and the scenario scripts (once a session)."""
+    path = tmp_path_factory.mktemp("live") / "live.sqlite3"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": f"sqlite:///{path}"}
+    env.pop("REDIS_URL", None)
+    subprocess.run([sys.executable, "-m", "tests.communities.live_support", "migrate"], cwd=ROOT, env=env, check=True)
+    return path
+
+
+class LiveSite:
+    """Starts daphne processes on the live database and runs scenarios against it."""
+
+    def __init__(self, db_path: Path, redis_url: str = ""):
+        self.db_path = db_path
+        self.redis_url = redis_url
+        self.processes: list[subprocess.Popen] = []
+
+    @property
+    def env(self) -> dict:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": f"sqlite:///{self.db_path}",
+        }
+        env.pop("REDIS_URL", None)
+        if self.redis_url:
+            env["REDIS_URL"] = self.redis_url
+        return env
+
+    def start_server(self) -> str:
+        port = _free_port()
+        process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self.processes.append(process)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"daphne exited: {process.stderr.read().decode()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310 - local server
+                    return url
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("daphne did not start within 30 s")
+
+    def run(self, scenario: str, **kwargs) -> dict:
+        output = subprocess.run(
+            [sys.executable, "-m", "tests.communities.live_support", scenario, json.dumps(kwargs)],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        return json.loads(output)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture
+def live_site(live_db):
+    site = LiveSite(live_db)
+    yield site
+    site.stop()
+
+
+@pytest.fixture
+def redis_live_site(live_db):
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        pytest.skip("REDIS_URL is not set: the cross-process test needs Redis (the CI's second run sets it)")
+    site = LiveSite(live_db, redis_url=redis_url)
+    yield site
+    site.stop()
+
+
+class HttpSession:
+    """A signed-in HTTP client for a live server: session cookie plus CSRF token."""
+
+    def __init__(self, base_url: str, session_key: str):
+        self.base_url = base_url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.cookie_header = f"sessionid={session_key}"
+
+    def get(self, path: str) -> str:
+        request = urllib.request.Request(self.base_url + path, headers={"Cookie": self._cookies()})  # noqa: S310
+        with self.opener.open(request, timeout=10) as response:
+            return response.read().decode()
+
+    def _cookies(self) -> str:
+        extra = "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
+        return self.cookie_header + (f"; {extra}" if extra else "")
+
+    def post_form(self, path: str, fields: dict) -> int:
+        html = self.get(path)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
+        request = urllib.request.Request(self.base_url + path, data=data, headers={"Cookie": self._cookies()})  # noqa: S310
+        with self.opener.open(request, timeout=10) as response:
+            return response.status

@@ -1,0 +1,120 @@
+"""Live updates against real daphne processes, real WebSocket clients and real browsers.
+
+Acceptance 2 (two browsers; two server processes through Redis) and 3 (catch-up after a
+dropped connection: exactly the missed events, once each).
+"""
+
+import json
+import time
+
+import pytest
+from websockets.sync.client import connect
+
+from tests.communities.conftest import HttpSession
+
+pytestmark = pytest.mark.live
+
+
+def ws_connect(base_url: str, slug: str, session_key: str, after: int | None = None):
+    query = f"?after={after}" if after is not None else ""
+    return connect(
+        base_url.replace("http", "ws", 1) + f"/ws/communities/{slug}/{query}",
+        additional_headers={"Cookie": f"sessionid={session_key}", "Origin": base_url},
+        open_timeout=10,
+    )
+
+
+def logged_events(socket, *, quiet_for: float) -> list[dict]:
+    """Every logged (id-carrying) event until nothing arrives for `quiet_for` seconds."""
+    received = []
+    while True:
+        try:
+            event = json.loads(socket.recv(timeout=quiet_for))
+        except TimeoutError:
+            return received
+        if event.get("id") is not None:
+            received.append(event)
+
+
+def test_a_reconnecting_client_gets_exactly_the_three_replies_it_missed(live_site):
+    base = live_site.start_server()
+    world = live_site.run("discussion", access="private")
+    bob = HttpSession(base, world["sessions"]["bob"])
+    with ws_connect(base, world["slug"], world["sessions"]["alice"]) as socket:
+        bob.post_form(world["thread_url"], {"body": "Reply one, seen live"})
+        seen = logged_events(socket, quiet_for=1.5)
+        assert [e["type"] for e in seen] == ["discussion.reply_created"]
+        last_id = seen[-1]["id"]
+    for number in (2, 3, 4):
+        bob.post_form(world["thread_url"], {"body": f"Missed reply {number}"})
+    with ws_connect(base, world["slug"], world["sessions"]["alice"], after=last_id) as socket:
+        caught_up = logged_events(socket, quiet_for=1.5)
+        bodies = [e["payload"]["body_html"] for e in caught_up]
+        assert len(caught_up) == 3
+        assert all(f"Missed reply {n}" in body for n, body in zip((2, 3, 4), bodies, strict=True))
+        assert len({e["id"] for e in caught_up}) == 3
+        assert [e["id"] for e in caught_up] == sorted(e["id"] for e in caught_up)
+        bob.post_form(world["thread_url"], {"body": "Reply five, live again"})
+        after = logged_events(socket, quiet_for=1.5)
+        assert len(after) == 1 and "Reply five" in after[0]["payload"]["body_html"]
+
+
+def test_outsiders_cannot_open_a_private_communitys_socket(live_site):
+    base = live_site.start_server()
+    world = live_site.run("discussion", access="private")
+    from websockets.exceptions import InvalidStatus
+
+    with pytest.raises(InvalidStatus):
+        ws_connect(base, world["slug"], world["sessions"]["outsider"])
+
+
+def _browser_page(browser, base_url: str, session_key: str):
+    context = browser.new_context(base_url=base_url, locale="en-GB")
+    context.set_default_timeout(15_000)
+    context.add_cookies([{"name": "sessionid", "value": session_key, "url": base_url}])
+
+    def only_local(route):
+        if route.request.url.startswith(base_url) or route.request.url.startswith("data:"):
+            return route.continue_()
+        return route.abort()
+
+    context.route("**/*", only_local)
+    return context, context.new_page()
+
+
+def _reply_from_one_browser_reaches_the_other(browser, world, base_a, base_b, *, idle: float = 0.0, axe=None):
+    context_a, alice = _browser_page(browser, base_a, world["sessions"]["alice"])
+    context_b, bob = _browser_page(browser, base_b, world["sessions"]["bob"])
+    try:
+        alice.goto(world["thread_url"])
+        bob.goto(world["thread_url"])
+        for tab in (alice, bob):
+            tab.wait_for_selector("[data-community-live][data-live-connected]", state="attached")
+        if idle:
+            time.sleep(idle)  # longer than redis-py's default 5 s socket timeout
+        bob.fill("#id_body", "Has anyone used the **Duty to Refer** with probation?")
+        bob.click("button:has-text('Post reply')")
+        reply = alice.locator(".kh-reply", has_text="Has anyone used the Duty to Refer")
+        reply.wait_for()
+        assert reply.locator("strong", has_text="Duty to Refer").count() == 1
+        assert "New reply from" in alice.locator("[data-live-announcer]").text_content()
+        if axe is not None:
+            axe(alice, "thread page with a live reply")
+    finally:
+        context_a.close()
+        context_b.close()
+
+
+@pytest.mark.browser
+def test_a_reply_posted_in_one_browser_appears_in_another_without_reload(live_site, browser, axe):
+    base = live_site.start_server()
+    world = live_site.run("discussion", access="private")
+    _reply_from_one_browser_reaches_the_other(browser, world, base, base, axe=axe)
+
+
+@pytest.mark.browser
+def test_a_reply_crosses_two_server_processes_through_redis(redis_live_site, browser):
+    first = redis_live_site.start_server()
+    second = redis_live_site.start_server()
+    world = redis_live_site.run("discussion", access="private")
+    _reply_from_one_browser_reaches_the_other(browser, world, first, second, idle=6.0)
