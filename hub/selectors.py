@@ -336,20 +336,27 @@ def comment_tree(*, page: GoodPracticePage) -> tuple[list[CommentNode], int]:
 
 
 def related_case_studies(*, page: GoodPracticePage, limit: int = 3) -> dict:
-    """Related good practice: the editors' picks, then suggestions sharing themes or area."""
-    explicit = (
-        list(GoodPracticePage.objects.live().public().filter(pk__in=page.related_pages.values("pk"))) if page.pk else []
+    """Related good practice: the editors' picks, then suggestions sharing themes or area.
+
+    One query: picks are flagged with `explicit`, suggestions ranked by shared themes.
+    """
+    picks = GoodPracticePage.related_pages.through.objects.filter(
+        from_goodpracticepage_id=page.pk, to_goodpracticepage_id=OuterRef("pk")
     )
     tag_ids = GoodPracticePageTag.objects.filter(content_object_id=page.pk).values("tag_id")
-    suggested = list(
+    candidates = list(
         GoodPracticePage.objects.live()
         .public()
         .exclude(pk=page.pk)
-        .exclude(pk__in=[p.pk for p in explicit])
-        .annotate(shared_tags=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True))
-        .filter(Q(shared_tags__gt=0) | Q(service_area_id=page.service_area_id))
-        .order_by("-shared_tags", "-first_published_at")[:limit]
+        .annotate(
+            explicit=Exists(picks),
+            shared_tags=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids), distinct=True),
+        )
+        .filter(Q(explicit=True) | Q(shared_tags__gt=0) | Q(service_area_id=page.service_area_id))
+        .order_by("-explicit", "-shared_tags", "-first_published_at")[: limit + 10]
     )
+    explicit = [candidate for candidate in candidates if candidate.explicit]
+    suggested = [candidate for candidate in candidates if not candidate.explicit][:limit]
     return {"related_explicit": explicit, "related_suggested": suggested}
 
 
@@ -381,7 +388,7 @@ def case_study_detail(*, page: GoodPracticePage, user, request=None) -> dict:
         "can_moderate": is_site_moderator(user) if user.is_authenticated else False,
         "organisations": list(page.organisations.all()),
         "themes": list(page.tags.all()),
-        "contact": page.contact,
+        "contact": page.contact if page.contact_id else None,
         "max_comment_level": getattr(settings, "COMMENTS_XTD_MAX_THREAD_LEVEL", 3),
         **related_case_studies(page=page),
     }

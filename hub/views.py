@@ -5,6 +5,8 @@ anonymous visitors in front of them. Everything here is thin: a form, a service 
 a template.
 """
 
+import re
+
 from django_comments_xtd.models import XtdComment
 
 from django.contrib import messages
@@ -17,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from wagtail import views as wagtail_views
+from wagtail.models import Site
 
 from accounts.roles import is_site_moderator
 from hub import cache, selectors, services
@@ -31,10 +34,46 @@ def _anonymous_and_cacheable(request) -> bool:
     return request.method == "GET" and not request.user.is_authenticated and "messages" not in request.COOKIES
 
 
+CASE_STUDY_PATH = re.compile(r"good-practice/[\w\-]+/")
+
+
+def _route_case_study(request, path: str) -> None:
+    """Find a case study by its URL path in one query, for Wagtail's serve view to use.
+
+    Wagtail routes /good-practice/<slug>/ by loading each page on the way down (home, the
+    index, the case study) and then each one's specific row. A case study's URL is its
+    url_path under the site root, so one query finds it, with what its page shows
+    alongside. The result goes where Page.route_for_request keeps its own, so Wagtail's
+    serve view (and its before_serve_page hooks: view restrictions) carry on as usual; for
+    anything else Wagtail routes as it always does.
+    """
+    if not CASE_STUDY_PATH.fullmatch(path):
+        return
+    site = Site.find_for_request(request)
+    if site is None:
+        return
+    root = next((root for root in Site.get_site_root_paths() if root.site_id == site.pk), None)
+    if root is None:
+        return
+    page = (
+        GoodPracticePage.objects.live()
+        .select_related("service_area", "contact__organisation")
+        .filter(url_path=f"{root.root_path}{path}")
+        .first()
+    )
+    if page is not None:
+        request._wagtail_route_for_request = (page, [], {})
+
+
+def _serve(request, path: str):
+    _route_case_study(request, path)
+    return wagtail_views.serve(request, path)
+
+
 def cached_serve(request, path: str):
     """Wagtail's page serving for /good-practice/..., cached whole for anonymous visitors."""
     if not _anonymous_and_cacheable(request):
-        return wagtail_views.serve(request, path)
+        return _serve(request, path)
     key = cache.page_key(request.get_full_path())
     hit = django_cache.get(key)
     if hit is not None:
@@ -44,7 +83,7 @@ def cached_serve(request, path: str):
             response[name] = value
         response["X-Library-Cache"] = "hit"
         return response
-    response = wagtail_views.serve(request, path)
+    response = _serve(request, path)
     if response.status_code == 200 and not response.cookies and not response.has_header("Cache-Control"):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
