@@ -33,7 +33,7 @@ from marketplace.models import (
     Service,
 )
 from marketplace.pricing import PriceInterval, PriceUnit, VatHandling
-from marketplace.services import service_ratings_refresh
+from marketplace.services import listing_changed, service_ratings_refresh
 
 SEED = 6_2026
 SERVICE_TOTAL = 150
@@ -372,3 +372,4 @@ def seed(*, options: dict, log) -> None:
     if new_services:
         _reviews(new_services, rng, log)
     _pending_changes(providers[0], provider_user, log)
+    transaction.on_commit(listing_changed)

@@ -243,9 +243,10 @@ class Service(ServiceContent):
 
     class Meta:
         ordering = ["name"]
+        # The listing's default sorts read these in order and stop after a page.
         indexes = [
-            models.Index(fields=["is_published", "category"]),
-            models.Index(fields=["is_published", "rating_score"]),
+            models.Index(fields=["-rating_score", "shuffle_key", "id"], name="service_rating_order"),
+            models.Index(fields=["-review_count", "shuffle_key", "id"], name="service_reviews_order"),
         ]
 
     def __str__(self) -> str:

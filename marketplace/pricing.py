@@ -83,38 +83,39 @@ def vat_factor(vat: str) -> Decimal:
     return Decimal(1) + VAT_RATE if vat == VatHandling.EXCLUSIVE else Decimal(1)
 
 
-def quantity_multiplier(*, unit: str, interval: str, need: Need) -> Decimal | None:
-    """How many times the unit price a need costs, before VAT; None if it cannot be told.
+def unit_quantity(*, unit: str, need: Need) -> int | None:
+    """How many units the need takes: days, people, or one (per organisation, project, fixed)."""
+    if unit == PriceUnit.PER_DAY:
+        return need.days or None
+    if unit == PriceUnit.PER_PERSON:
+        return need.people or None
+    return 1
+
+
+def interval_periods(*, interval: str, need: Need) -> int | None:
+    """How many billing periods the need spans; None if the months are not known.
 
     Annual prices are charged for whole years (13 months is two years), monthly prices per
     month, which is how such contracts are sold.
     """
-    if unit == PriceUnit.PER_DAY:
-        quantity = need.days
-    elif unit == PriceUnit.PER_PERSON:
-        quantity = need.people
-    else:
-        # Per organisation, per project or fixed: one of them covers the need.
-        quantity = 1
-    if not quantity:
-        return None
     if interval == PriceInterval.PER_MONTH:
-        periods = need.months
-    elif interval == PriceInterval.PER_YEAR:
-        periods = math.ceil(need.months / 12) if need.months else None
-    else:
-        periods = 1
-    if not periods:
-        return None
-    return Decimal(quantity) * Decimal(periods)
+        return need.months or None
+    if interval == PriceInterval.PER_YEAR:
+        return math.ceil(need.months / 12) if need.months else None
+    return 1
 
 
 def multiplier(*, unit: str, interval: str, vat: str, need: Need) -> Decimal | None:
-    """The factor from a listed price to the cost of the need including VAT, or None."""
-    quantity = quantity_multiplier(unit=unit, interval=interval, need=need)
-    if quantity is None:
+    """The factor from a listed price to the cost of the need including VAT, or None.
+
+    A product of three independent factors (units, billing periods, VAT), which is also how
+    the listing's SQL computes it.
+    """
+    quantity = unit_quantity(unit=unit, need=need)
+    periods = interval_periods(interval=interval, need=need)
+    if quantity is None or periods is None:
         return None
-    return quantity * vat_factor(vat)
+    return Decimal(quantity) * Decimal(periods) * vat_factor(vat)
 
 
 def missing_for(*, unit: str, interval: str, need: Need) -> str:

@@ -5,14 +5,18 @@ option's count (all facets in a single aggregate), one to count the results and 
 page of services with their providers.
 """
 
-import itertools
+import dataclasses
+import hashlib
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
     DecimalField,
+    ExpressionWrapper,
     F,
     IntegerField,
     Q,
@@ -72,25 +76,30 @@ class ServiceFilters:
         return self.price_from is not None or self.price_to is not None
 
 
-def normalised_cost_expression(*, need: Need, price_field: str) -> Case:
+def _factor_case(column: str, factors: dict[str, Decimal | int | None]) -> Case:
+    whens = [
+        When(**{column: value}, then=Value(Decimal(factor), output_field=COST_FIELD))
+        for value, factor in factors.items()
+        if factor is not None
+    ]
+    return Case(*whens, default=Value(None, output_field=COST_FIELD), output_field=COST_FIELD)
+
+
+def normalised_cost_expression(*, need: Need, price_field: str):
     """SQL for `pricing.cost_for` on one of the price columns: NULL where it cannot be costed.
 
-    Generated from `pricing.multiplier` for every unit, interval and VAT combination, so the
-    listing's filter and sort use exactly the figure the page shows.
+    The product of the same three factors `pricing.multiplier` multiplies (units for the need,
+    billing periods, VAT), each a small CASE built by calling the pricing helpers, so the
+    listing's filter and sort use exactly the figure the page shows. NULL in any factor (an
+    unknown number of days, say) makes the whole cost NULL: "cannot compare".
     """
-    whens = []
-    for unit, interval, vat in itertools.product(PriceUnit.values, PriceInterval.values, VatHandling.values):
-        factor = pricing.multiplier(unit=unit, interval=interval, vat=vat, need=need)
-        if factor is not None:
-            whens.append(
-                When(
-                    price_unit=unit,
-                    price_interval=interval,
-                    vat=vat,
-                    then=F(price_field) * Value(factor, output_field=COST_FIELD),
-                )
-            )
-    return Case(*whens, default=Value(None, output_field=COST_FIELD), output_field=COST_FIELD)
+    units = _factor_case("price_unit", {unit: pricing.unit_quantity(unit=unit, need=need) for unit in PriceUnit.values})
+    periods = _factor_case(
+        "price_interval",
+        {interval: pricing.interval_periods(interval=interval, need=need) for interval in PriceInterval.values},
+    )
+    vat = _factor_case("vat", {vat: pricing.vat_factor(vat) for vat in VatHandling.values})
+    return ExpressionWrapper(F(price_field) * units * periods * vat, output_field=COST_FIELD)
 
 
 def _bit_set(column: str, bit: int):
@@ -159,6 +168,8 @@ class ServiceSearch:
     # Services left out of a price filter, or sorted last, because their unit cannot be costed.
     uncomparable_count: int
     uncomparable_units: list[str]
+    # How many services match: counted with the facets, so pagination need not count again.
+    total: int
 
 
 def _search_condition(q: str) -> Q:
@@ -168,6 +179,25 @@ def _search_condition(q: str) -> Q:
             Q(name__icontains=word) | Q(summary__icontains=word) | Q(provider__organisation__name__icontains=word)
         )
     return condition
+
+
+LISTING_VERSION_KEY = "marketplace:listing-version"
+COUNTS_CACHE_SECONDS = 300
+
+
+def listing_version() -> int:
+    """A number that changes whenever what the listing shows may have changed."""
+    version = cache.get(LISTING_VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.add(LISTING_VERSION_KEY, version, None)
+    return version
+
+
+def _counts_key(filters: ServiceFilters, price_matters: bool) -> str:
+    shape = repr(dataclasses.replace(filters, sort="price" if price_matters else ""))
+    digest = hashlib.sha256(shape.encode()).hexdigest()[:32]
+    return f"marketplace:counts:{listing_version()}:{digest}"
 
 
 def service_search(*, filters: ServiceFilters) -> ServiceSearch:
@@ -198,25 +228,33 @@ def service_search(*, filters: ServiceFilters) -> ServiceSearch:
     conditions = _facet_filters(filters)
     options = _facet_options()
     all_facets = Q(*conditions.values()) if conditions else Q()
-    # The price condition is the same for every count, so it goes in the WHERE clause once
-    # (inside each COUNT it would repeat the cost expression dozens of times).
-    aggregates = {}
-    for facet, facet_options in options.items():
-        others = [condition for name, condition in conditions.items() if name != facet]
-        for index, (_value, _label, condition) in enumerate(facet_options):
-            aggregates[f"{facet}__{index}"] = Count("pk", filter=Q(*others, condition))
-    counts = base.filter(price).aggregate(**aggregates)
     price_matters = filters.price_filtered or filters.sort.startswith("price")
-    uncomparable_groups = (
-        list(
-            base.filter(all_facets, uncomparable)
-            .values_list("price_unit", "price_interval")
-            .annotate(n=Count("pk"))
-            .order_by()
+
+    def count_everything() -> dict:
+        # The price condition is the same for every count, so it goes in the WHERE clause once
+        # (inside each COUNT it would repeat the cost expression dozens of times).
+        aggregates = {"__total": Count("pk", filter=all_facets) if conditions else Count("pk")}
+        for facet, facet_options in options.items():
+            others = [condition for name, condition in conditions.items() if name != facet]
+            for index, (_value, _label, condition) in enumerate(facet_options):
+                aggregates[f"{facet}__{index}"] = Count("pk", filter=Q(*others, condition))
+        counts = base.filter(price).aggregate(**aggregates)
+        counts["__uncomparable"] = (
+            list(
+                base.filter(all_facets, uncomparable)
+                .values_list("price_unit", "price_interval")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            if price_matters
+            else []
         )
-        if price_matters
-        else []
-    )
+        return counts
+
+    # Counts only change when a listing is approved or a review changes, and those bump the
+    # listing version (services.listing_changed), so they are cached per filter combination.
+    counts = cache.get_or_set(_counts_key(filters, price_matters), count_everything, COUNTS_CACHE_SECONDS)
+    uncomparable_groups = counts["__uncomparable"]
     uncomparable_count = sum(n for _unit, _interval, n in uncomparable_groups)
 
     selected = {
@@ -236,9 +274,7 @@ def service_search(*, filters: ServiceFilters) -> ServiceSearch:
     }
 
     services = base.filter(all_facets, price).select_related("provider__organisation")
-    services = services.annotate(cost_low_value=F("cost_low"), cost_high_value=F("cost_high")).order_by(
-        *_ordering(filters), "shuffle_key", "pk"
-    )
+    services = services.order_by(*_ordering(filters), "shuffle_key", "pk")
 
     uncomparable_units = sorted(
         {
@@ -251,6 +287,7 @@ def service_search(*, filters: ServiceFilters) -> ServiceSearch:
         services=services,
         facets=facets,
         uncomparable_count=uncomparable_count,
+        total=counts["__total"],
         uncomparable_units=uncomparable_units,
     )
 

@@ -1,7 +1,9 @@
 """Every write in the marketplace: listings and their moderation, reviews, replies, shortlists."""
 
+import time
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -30,6 +32,17 @@ from marketplace.models import (
 # scale's "good" point) keeps each service's score independent of every other service's reviews.
 PRIOR_MEAN = Decimal("3.5")
 PRIOR_WEIGHT = 5
+
+
+def listing_changed() -> None:
+    """Tell the listing its cached counts are stale (a listing or a rating changed)."""
+    from marketplace.selectors import LISTING_VERSION_KEY
+
+    try:
+        cache.incr(LISTING_VERSION_KEY)
+    except ValueError:
+        # Not set yet (or evicted): any new value makes every old key unreachable.
+        cache.set(LISTING_VERSION_KEY, time.time_ns(), None)
 
 
 class ReviewNotAllowed(PermissionDenied):
@@ -176,6 +189,7 @@ def revision_approve(*, revision: ServiceRevision, moderator: User) -> Service:
         service.published_at = now
     service.is_published = True
     service.save()
+    transaction.on_commit(listing_changed)
     revision.status = RevisionStatus.APPROVED
     revision.decided_by = moderator
     revision.decided_at = now
@@ -258,8 +272,10 @@ def service_ratings_refresh(*, service: Service) -> Service:
             "rating_average",
             "rating_score",
             "recommend_count",
+            "updated_at",
         ]
     )
+    transaction.on_commit(listing_changed)
     return service
 
 

@@ -40,6 +40,18 @@ from marketplace.models import (
 from marketplace.text import render_markdown
 
 
+class CountedPaginator(Paginator):
+    """A paginator told the total up front (the listing counts it with the filter options)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @property
+    def count(self) -> int:
+        return self.known_count
+
+
 def _marketplace_page():
     from marketplace.models import MarketplaceIndexPage
 
@@ -53,7 +65,7 @@ def service_list(request, page=None):
     filters = form.filters()
     search = selectors.service_search(filters=filters)
     per_page = form.cleaned_data.get("per_page") or 20
-    paginator = Paginator(search.services, per_page)
+    paginator = CountedPaginator(search.services, per_page, count=search.total)
     page_obj = paginator.get_page(request.GET.get("page"))
     need = filters.need
     shortlisted = set(selectors.shortlist_service_ids(request=request))

@@ -2,11 +2,21 @@
 
 import pytest
 
+from django.core.cache import cache
+
 from accounts.factories import OrganisationFactory, UserFactory
 from accounts.models import OrganisationKind
 from accounts.roles import Role
 from accounts.services import user_set_role
 from marketplace.factories import ProviderFactory
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Counts are cached between requests; factories write behind the services' back."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
