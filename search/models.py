@@ -77,6 +77,8 @@ class PersonEntry(models.Model):
             models.Index(fields=["availability"]),
             models.Index(fields=["peer_accredited", "peer_status"]),
             models.Index(fields=["handle"]),
+            # Browsing without words lists people by standing, then recent activity.
+            models.Index(fields=["-standing", "-last_active"], name="search_entry_standing_idx"),
         ]
 
     def __str__(self) -> str:

@@ -120,13 +120,40 @@ class PeopleBackend(Protocol):
     def clear(self) -> None: ...
 
 
-def close_words(word: str, vocabulary: list[str], *, limit: int = 3) -> list[str]:
-    """Words of the vocabulary within a typo or two of `word` (not `word` or its extensions)."""
+def close_words(word: str, vocabulary, *, limit: int = 3) -> list[str]:
+    """Words of the vocabulary within a typo or two of `word` (not `word` or its extensions).
+
+    `vocabulary` is a list, or a `WordBuckets` for large vocabularies: candidates then share
+    the first letter and nearly the length, which keeps a query to a millisecond or two.
+    """
     if len(word) < 4:
         return []
+    if isinstance(vocabulary, WordBuckets):
+        if word in vocabulary.words:
+            return []
+        candidates = vocabulary.near(word)
+    else:
+        candidates = vocabulary
     cutoff = 0.8 if len(word) < 7 else 0.75
     return [
         match
-        for match in difflib.get_close_matches(word, vocabulary, n=limit, cutoff=cutoff)
+        for match in difflib.get_close_matches(word, candidates, n=limit, cutoff=cutoff)
         if match != word and not match.startswith(word)
     ]
+
+
+class WordBuckets:
+    """A vocabulary grouped by first letter and length, for quick typo look-ups."""
+
+    def __init__(self, words):
+        self.words = set(words)
+        self.buckets: dict[tuple[str, int], list[str]] = {}
+        for word in self.words:
+            if word:
+                self.buckets.setdefault((word[0], len(word)), []).append(word)
+
+    def near(self, word: str) -> list[str]:
+        found = []
+        for length in range(len(word) - 2, len(word) + 3):
+            found.extend(self.buckets.get((word[0], length), ()))
+        return found

@@ -11,7 +11,9 @@ match, show or count for anonymous visitors.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -23,6 +25,7 @@ from search.backends.base import (
     PeopleQuery,
     PeopleResults,
     PersonHit,
+    WordBuckets,
     close_words,
 )
 from search.indexing import FACET_LABELS, PersonDoc, now_epoch
@@ -56,6 +59,8 @@ ENTRY_FIELDS = [
     "last_active",
 ]
 FTS_COLUMNS = "name, headline_pub, skills_pub, body_pub, headline_mem, skills_mem, body_mem"
+INDEX_VERSION_CACHE_KEY = "search:people-index-version"
+COUNTS_CACHE_SECONDS = 300
 NAME_TOKENS_CACHE_KEY = "search:name-tokens:v1"
 PUBLIC_COLUMNS = "{name headline_pub skills_pub body_pub}"
 # bm25 weights, in FTS column order: name, headline, skills, body (public, then members).
@@ -66,12 +71,24 @@ SKILL_MATCH_BOOST = 1.5
 SKILL_FACET_SIZE = 15
 
 
+_buckets: dict[str, object] = {}
+
+
 def name_vocabulary() -> list[str]:
     tokens = cache.get(NAME_TOKENS_CACHE_KEY)
     if tokens is None:
         tokens = list(NameToken.objects.values_list("token", flat=True))
         cache.set(NAME_TOKENS_CACHE_KEY, tokens, 300)
     return tokens
+
+
+def name_buckets() -> WordBuckets:
+    """The name vocabulary bucketed for typo look-ups, rebuilt when the vocabulary changes."""
+    tokens = name_vocabulary()
+    key = f"{len(tokens)}:{hash(tuple(tokens[:50]))}"
+    if _buckets.get("key") != key:
+        _buckets.update(key=key, buckets=WordBuckets(tokens))
+    return _buckets["buckets"]
 
 
 class DatabaseBackend:
@@ -84,7 +101,7 @@ class DatabaseBackend:
         return connection.vendor
 
     def _alternatives(self, words: list[str]) -> list[list[str]]:
-        vocabulary = name_vocabulary() if words else []
+        vocabulary = name_buckets() if words else []
         return [[word, *close_words(word, vocabulary)] for word in words]
 
     def _match(self, query: PeopleQuery):
@@ -165,8 +182,9 @@ class DatabaseBackend:
         params.append(params[0])
         if matched_skill:
             score += (
-                f" * (CASE WHEN EXISTS (SELECT 1 FROM search_personterm s WHERE s.entry_id = e.profile_id "
-                f"AND s.kind = 'skill' AND s.value = %s AND s.vis <= %s) THEN {SKILL_MATCH_BOOST} ELSE 1.0 END)"
+                # Uncorrelated IN: computed once, not once per matching row.
+                f" * (CASE WHEN e.profile_id IN (SELECT s.entry_id FROM search_personterm s WHERE "
+                f"s.kind = 'skill' AND s.value = %s AND s.vis <= %s) THEN {SKILL_MATCH_BOOST} ELSE 1.0 END)"
             )
             params.extend([matched_skill, query.level])
         return score, params
@@ -178,10 +196,15 @@ class DatabaseBackend:
         where, where_params = self._filters(query)
         score, score_params = self._score(query, relevance, matched_skill)
         offset = (query.page - 1) * query.per_page
+        if match_params:
+            order = "score DESC, e.name, e.profile_id"
+        else:
+            # No words: standing, then recent activity, straight from an index.
+            score, score_params = "e.standing", []
+            order = "e.standing DESC, e.last_active DESC, e.profile_id"
         sql = (
             f"SELECT e.profile_id, {score} AS score FROM {source} "
-            f"WHERE {match} AND {where} ORDER BY score DESC, e.name, e.profile_id "
-            "LIMIT %s OFFSET %s"
+            f"WHERE {match} AND {where} ORDER BY {order} LIMIT %s OFFSET %s"
         )
         params = [
             *relevance_params,
@@ -194,89 +217,145 @@ class DatabaseBackend:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             ranked = cursor.fetchall()
-        total, facets = self._counts(query, source, match, match_params)
+        total, facets = self._cached_counts(query, source, match, match_params)
         hits = self._hits(ranked, level=query.level)
         for hit in hits:
             if matched_skill and matched_skill in hit.skills:
                 hit.matched_skill = matched_skill
         return PeopleResults(query=query, total=total, hits=hits, facets=facets)
 
-    def _counts(self, query, source, match, match_params):
-        """The total and every facet's counts, in one statement over a materialised match."""
-        level = query.level
-        parts, params = [], []
-        cte = f"WITH m AS MATERIALIZED (SELECT e.profile_id AS id FROM {source} WHERE {match}) "
-        params.extend(match_params)
-        base = "search_personentry e JOIN m ON m.id = e.profile_id"
+    def _cached_counts(self, query, source, match, match_params):
+        """Counts are the expensive part of a broad query: they are kept for a few minutes,
+        keyed by the index version, so any write to the index makes them recount at once."""
+        version = cache.get(INDEX_VERSION_CACHE_KEY)
+        if version is None:
+            version = str(time.time_ns())
+            cache.set(INDEX_VERSION_CACHE_KEY, version, None)
+        fingerprint = hashlib.sha256(
+            repr((query.level, match_params, sorted(query.filters.items()))).encode()
+        ).hexdigest()
+        key = f"search:people-counts:{version}:{fingerprint}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = self._counts(query, source, match, match_params)
+            cache.set(key, cached, COUNTS_CACHE_SECONDS)
+        return cached
 
-        where, where_params = self._filters(query)
-        parts.append(f"SELECT '_total', '', COUNT(*) FROM {base} WHERE {where}")
-        params.extend(where_params)
-        for facet in FACETS:
-            where, where_params = self._filters(query, skip=facet)
-            if facet == "skill":
-                parts.append(
-                    "SELECT 'skill', t.value, COUNT(*) FROM search_personterm t "
-                    "JOIN m ON m.id = t.entry_id JOIN search_personentry e ON e.profile_id = t.entry_id "
-                    "WHERE t.kind = 'skill' AND t.vis <= %s "
-                    f"AND {where} GROUP BY t.value"
-                )
-                params.extend([level, *where_params])
-            elif facet == "peer":
-                parts.append(
-                    f"SELECT 'peer', 'accredited', SUM(CASE WHEN e.peer_accredited THEN 1 ELSE 0 END) "
-                    f"FROM {base} WHERE {where}"
-                )
-                params.extend(where_params)
-                parts.append(
-                    f"SELECT 'peer', e.peer_status, COUNT(*) FROM {base} WHERE {where} "
-                    "AND e.peer_status <> '' GROUP BY e.peer_status"
-                )
-                params.extend(where_params)
-            elif facet == "availability":
-                parts.append(
-                    f"SELECT 'availability', e.availability, COUNT(*) FROM {base} WHERE {where} GROUP BY e.availability"
-                )
-                params.extend(where_params)
-            else:
-                column, vis = {
-                    "sector": ("e.sector", "e.sector_vis"),
-                    "kind": ("e.organisation_kind", "e.organisation_vis"),
-                    "tier": ("e.organisation_tier", "e.organisation_vis"),
-                }[facet]
-                parts.append(
-                    f"SELECT '{facet}', {column}, COUNT(*) FROM {base} WHERE {where} "
-                    f"AND {vis} <= %s AND {column} <> '' GROUP BY {column}"
-                )
-                params.extend([*where_params, level])
-        sql = cte + " UNION ALL ".join(parts)
+    def _counts(self, query, source, match, match_params):
+        """The total and every facet's counts from two scans of the match.
+
+        The single-valued facets come from one GROUP BY over all their columns at once (a few
+        hundred groups at most); each facet's counts are then summed in Python over the groups
+        that pass every *other* facet's filter. Skills, which are many per person, are counted
+        over the terms table in a second statement.
+        """
+        level = query.level
+        params: list = []
+        if match_params:
+            # Drive both statements from the (usually small) match; CROSS JOIN fixes SQLite's
+            # join order and is plain SQL on PostgreSQL.
+            cte = f"WITH m AS MATERIALIZED (SELECT e.profile_id AS id FROM {source} WHERE {match}) "
+            base = "m CROSS JOIN search_personentry e WHERE e.profile_id = m.id"
+            # `t.kind || ''` stops SQLite from choosing the (kind, ...) index over (entry, kind).
+            term_base = (
+                "m CROSS JOIN search_personterm t CROSS JOIN search_personentry e "
+                "WHERE t.entry_id = m.id AND e.profile_id = m.id AND t.kind || '' = 'skill'"
+            )
+        else:
+            cte = ""
+            base = "search_personentry e WHERE 1=1"
+            term_base = (
+                "search_personterm t CROSS JOIN search_personentry e "
+                "WHERE e.profile_id = t.entry_id AND t.kind = 'skill'"
+            )
+        skill_values = query.filters.get("skill", ())
+        if skill_values:
+            skill_clause, skill_params = self._filter("skill", skill_values, level)
+            skill_flag = f"CASE WHEN {skill_clause} THEN 1 ELSE 0 END"
+        else:
+            skill_flag, skill_params = "1", []
+        group_sql = (
+            f"{cte}SELECT e.sector, e.sector_vis, e.organisation_kind, e.organisation_tier, "
+            "e.organisation_vis, e.peer_status, CASE WHEN e.peer_accredited THEN 1 ELSE 0 END, "
+            f"e.availability, {skill_flag}, COUNT(*) FROM {base} "
+            "GROUP BY e.sector, e.sector_vis, e.organisation_kind, e.organisation_tier, "
+            "e.organisation_vis, e.peer_status, e.peer_accredited, e.availability"
+            + (f", {skill_flag}" if skill_values else "")
+        )
+        params = [*match_params, *skill_params, *(skill_params if skill_values else [])]
+        where, where_params = self._filters(query, skip="skill")
+        skill_sql = f"{cte}SELECT t.value, COUNT(*) FROM {term_base} AND t.vis <= %s AND {where} GROUP BY t.value"
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        total = 0
+            cursor.execute(group_sql, params)
+            groups = cursor.fetchall()
+            cursor.execute(skill_sql, [*match_params, level, *where_params])
+            skill_counts = dict(cursor.fetchall())
+
+        selected = {facet: set(values) for facet, values in query.filters.items()}
+
+        def passes(facet: str, row) -> bool:
+            wanted = selected.get(facet)
+            if not wanted:
+                return True
+            sector, sector_vis, kind, tier, org_vis, status, accredited, availability, skill_ok, _ = row
+            if facet == "sector":
+                return sector_vis <= level and sector in wanted
+            if facet == "kind":
+                return org_vis <= level and kind in wanted
+            if facet == "tier":
+                return org_vis <= level and tier in wanted
+            if facet == "peer":
+                return bool(accredited and "accredited" in wanted) or status in wanted
+            if facet == "availability":
+                return availability in wanted
+            return bool(skill_ok)
+
         counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-        for facet, value, count in rows:
-            if facet == "_total":
-                total = count or 0
-            elif count:
-                counts[facet][value] = int(count)
+        counts["skill"] = {value: int(n) for value, n in skill_counts.items() if n}
+        total = 0
+        for row in groups:
+            sector, sector_vis, kind, tier, org_vis, status, accredited, availability, _, n = row
+            passing = {facet: passes(facet, row) for facet in FACETS}
+            if all(passing.values()):
+                total += n
+
+            def others(facet: str, passing=passing) -> bool:
+                return all(ok for name, ok in passing.items() if name != facet)
+
+            def add(facet: str, value: str, n=n) -> None:
+                if value:
+                    counts[facet][value] = counts[facet].get(value, 0) + n
+
+            if others("sector") and sector_vis <= level:
+                add("sector", sector)
+            if others("kind") and org_vis <= level:
+                add("kind", kind)
+            if others("tier") and org_vis <= level:
+                add("tier", tier)
+            if others("peer"):
+                add("peer", status)
+                if accredited:
+                    add("peer", "accredited")
+            if others("availability"):
+                add("availability", availability)
+
         facets = {}
         for facet in FACETS:
-            selected = set(query.filters.get(facet, ()))
+            chosen = selected.get(facet, set())
             labels = FACET_LABELS.get(facet, {})
             values = [
                 FacetValue(
                     value=value,
                     label=labels.get(value, value),
                     count=count,
-                    selected=value in selected,
+                    selected=value in chosen,
                 )
                 for value, count in counts[facet].items()
             ]
             # A selected value stays listed even when nothing matches it any more.
             values.extend(
                 FacetValue(value=value, label=labels.get(value, value), count=0, selected=True)
-                for value in selected - set(counts[facet])
+                for value in chosen - set(counts[facet])
             )
             values.sort(key=lambda v: (-v.count, v.label))
             if facet == "skill":
@@ -405,6 +484,7 @@ class DatabaseBackend:
                     "INSERT INTO search_personterm (entry_id, kind, value, vis) VALUES (%s, %s, %s, %s)",
                     terms,
                 )
+        cache.set(INDEX_VERSION_CACHE_KEY, str(time.time_ns()), None)
         tokens = set().union(*(doc.name_tokens for doc in docs))
         known = set(name_vocabulary())
         new_tokens = [token[:100] for token in tokens if token[:100] not in known]
@@ -414,11 +494,13 @@ class DatabaseBackend:
 
     def delete(self, *, profile_ids: list[int]) -> None:
         PersonEntry.objects.filter(pk__in=profile_ids).delete()
+        cache.set(INDEX_VERSION_CACHE_KEY, str(time.time_ns()), None)
 
     def clear(self) -> None:
         PersonEntry.objects.all().delete()
         NameToken.objects.all().delete()
         cache.delete(NAME_TOKENS_CACHE_KEY)
+        cache.set(INDEX_VERSION_CACHE_KEY, str(time.time_ns()), None)
 
     def rebuild(self, docs, *, total: int, progress=None, batch_size: int = 2000) -> int:
         """Reindex everyone in batches, each its own transaction, so the site keeps serving."""
