@@ -373,6 +373,14 @@ def review_reply(*, review: Review, user: User, text: str) -> ReviewReply:
 # --- Shortlists ----------------------------------------------------------------------------
 
 SESSION_KEY = "marketplace_shortlist"
+NEED_SESSION_KEY = "marketplace_need"
+
+
+def need_remember(*, request, need) -> None:
+    """Keep the quantities the officer last priced, so their shortlist compares on them."""
+    data = {"days": need.days, "people": need.people, "months": need.months}
+    if request.session.get(NEED_SESSION_KEY) != data:
+        request.session[NEED_SESSION_KEY] = data
 
 
 class ShortlistFull(ValidationError):

@@ -68,6 +68,8 @@ def service_list(request, page=None):
     paginator = CountedPaginator(search.services, per_page, count=search.total)
     page_obj = paginator.get_page(request.GET.get("page"))
     need = filters.need
+    if any((need.days, need.people, need.months)):
+        services.need_remember(request=request, need=need)
     shortlisted = set(selectors.shortlist_service_ids(request=request))
     results = [
         {"service": service, "cost": service.cost_for(need), "shortlisted": service.pk in shortlisted}
@@ -306,9 +308,12 @@ def shortlist(request):
                 "months": saved.need_months,
             }
         form = ShortlistSaveForm(initial=initial)
-    need_form = NeedForm(
-        {"days": saved.need_days, "people": saved.need_people, "months": saved.need_months} if saved else {}
-    )
+    # Price the comparison for the saved shortlist's need, else the one last given on the listing.
+    if saved and any((saved.need_days, saved.need_people, saved.need_months)):
+        need_data = {"days": saved.need_days, "people": saved.need_people, "months": saved.need_months}
+    else:
+        need_data = request.session.get(services.NEED_SESSION_KEY, {})
+    need_form = NeedForm(need_data)
     return render(
         request,
         "marketplace/shortlist.html",

@@ -1,0 +1,128 @@
+"""An officer filters, shortlists three services, compares them and downloads the CSV."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+
+from accounts.factories import UserFactory
+from marketplace.factories import ProviderFactory, ServiceFactory
+from marketplace.models import Category
+from marketplace.pricing import PriceUnit, VatHandling
+
+pytestmark = [pytest.mark.browser]
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def services(home_page):
+    provider = ProviderFactory()
+    data = [
+        ServiceFactory(
+            provider=provider,
+            name="Data maturity assessment",
+            category=Category.DATA,
+            price_min=Decimal(600),
+            price_max=Decimal(800),
+            price_unit=PriceUnit.PER_DAY,
+            vat=VatHandling.EXCLUSIVE,
+        ),
+        ServiceFactory(
+            provider=provider,
+            name="Insight training course",
+            category=Category.DATA,
+            price_min=Decimal(120),
+            price_max=Decimal(120),
+            price_unit=PriceUnit.PER_PERSON,
+            vat=VatHandling.INCLUSIVE,
+        ),
+        ServiceFactory(
+            provider=provider,
+            name="Benchmarking report",
+            category=Category.DATA,
+            price_min=Decimal(4000),
+            price_max=Decimal(4000),
+            price_unit=PriceUnit.FIXED,
+            vat=VatHandling.NOT_CHARGED,
+        ),
+    ]
+    ServiceFactory(provider=provider, name="Leadership programme", category=Category.LEADERSHIP)
+    return data
+
+
+def test_filter_shortlist_three_compare_and_export_csv(page, axe, services):
+    page.goto("/marketplace/")
+    page.get_by_role("heading", name="4 services").wait_for()
+    axe(page, "marketplace listing")
+
+    page.get_by_label("Data and insight").check()
+    page.get_by_label("Days").fill("5")
+    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_role("heading", name="3 services").wait_for()
+    assert "category=data" in page.url and "days=5" in page.url
+    assert page.get_by_role("link", name="Leadership programme").count() == 0
+
+    for service in services:
+        result = page.locator("li.marketplace-result", has=page.get_by_role("link", name=service.name, exact=True))
+        result.get_by_role("button", name="Add to shortlist").click()
+        page.get_by_text(f"“{service.name}” added to your shortlist").wait_for()
+    # The filters survive adding to the shortlist.
+    assert "category=data" in page.url
+
+    page.get_by_role("link", name="Your shortlist (3 of 4)").click()
+    page.get_by_role("link", name="Compare these services").click()
+    table = page.locator("table.marketplace-compare")
+    table.wait_for()
+    assert table.locator("thead th").count() == 3
+    # Costed for the 5 days: 5 x £600-£800 plus VAT.
+    assert "£3,600 to £4,800" in table.inner_text()
+    assert "Priced per person: give the number of people to compare it" in table.inner_text()
+    axe(page, "compare page")
+
+    # The comparison is reproduced from its URL alone, in a fresh browser context.
+    shared = page.get_by_label("Link to this comparison").input_value()
+    other = page.context.browser.new_context()
+    try:
+        fresh = other.new_page()
+        fresh.goto(shared)
+        assert fresh.locator("table.marketplace-compare thead th").count() == 3
+        assert "£3,600 to £4,800" in fresh.locator("table.marketplace-compare").inner_text()
+    finally:
+        other.close()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download as a spreadsheet (CSV)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))  # noqa: SIM115
+    assert [row["Service"] for row in rows] == [service.name for service in services]
+    assert rows[0]["Cost for need, low (GBP, incl. VAT where charged)"] == "3600.00"
+    assert rows[0]["Need priced"] == "5 days"
+    assert rows[1]["Cost note"] == "Priced per person: give the number of people to compare it"
+    assert rows[2]["Cost for need, high (GBP, incl. VAT where charged)"] == "4000.00"
+
+
+def test_service_page_and_review_form_with_errors_are_accessible(page, axe, services):
+    UserFactory(email="officer@council.example")
+    service = services[0]
+    page.goto(service.get_absolute_url())
+    page.get_by_role("heading", name=service.name, level=1).wait_for()
+    axe(page, "service page")
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("officer@council.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Your account").wait_for()
+
+    page.goto(service.get_absolute_url())
+    page.get_by_role("link", name="Review this service").click()
+    page.get_by_label("Your review").fill("Useful, but the report came late.")
+    page.get_by_role("button", name="Publish review").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert "Select a rating for customer experience" in summary.inner_text()
+    assert page.get_by_label("Your review").input_value() == "Useful, but the report came late."
+    axe(page, "review form with errors")
