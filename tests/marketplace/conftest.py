@@ -2,21 +2,20 @@
 
 import pytest
 
-from django.core.cache import cache
-
 from accounts.factories import OrganisationFactory, UserFactory
 from accounts.models import OrganisationKind
 from accounts.roles import Role
 from accounts.services import user_set_role
 from marketplace.factories import ProviderFactory
+from marketplace.services import listing_changed
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """Counts are cached between requests; factories write behind the services' back."""
-    cache.clear()
-    yield
-    cache.clear()
+def fresh_listing_counts():
+    """Filter counts are cached per listing version and factories write behind the services'
+    back, so each test starts on a new version (never cache.clear(): with Redis that would
+    flush the database other parts of the suite share)."""
+    listing_changed()
 
 
 @pytest.fixture
