@@ -358,8 +358,10 @@ def comment_remove(*, moderator: User, comment: XtdComment, reason: str) -> Comm
 
     if not is_site_moderator(moderator):
         raise PermissionDenied("Only moderators can remove comments.")
+    # update(), not save(): django-comments-xtd's pre_save handler would also withhold every
+    # reply. Replies stay up under a "removed" placeholder; a bad reply is flagged on its own.
+    XtdComment.objects.filter(pk=comment.pk).update(is_removed=True)
     comment.is_removed = True
-    comment.save(update_fields=["is_removed"])
     CommentFlag.objects.get_or_create(
         user=moderator,
         comment=comment,
