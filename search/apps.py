@@ -6,8 +6,17 @@ class SearchConfig(AppConfig):
     verbose_name = "People and site search"
 
     def ready(self) -> None:
-        from search.providers import PageSearchProvider, PeopleSearchProvider
-        from search.registry import register_provider
+        from django.apps import apps
+
+        from search.providers import (
+            PageSearchProvider,
+            PeopleSearchProvider,
+            ThreadSearchProvider,
+        )
+        from search.registry import providers, register_provider
 
         register_provider(PageSearchProvider())
         register_provider(PeopleSearchProvider())
+        # Only if the communities app has not registered its own (apps run ready() in order).
+        if apps.is_installed("communities") and not any(provider.key == "threads" for provider in providers()):
+            register_provider(ThreadSearchProvider())

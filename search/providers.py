@@ -21,7 +21,7 @@ def exclude_page_models(*labels: str) -> None:
     _excluded_page_models.update(label.lower() for label in labels)
 
 
-def _page_queryset():
+def page_queryset(user=None):
     from django.contrib.contenttypes.models import ContentType
 
     pages = Page.objects.live().public().exclude(depth__lte=1)
@@ -32,6 +32,10 @@ def _page_queryset():
             if "." in label
         ]
         pages = pages.exclude(content_type_id__in=excluded)
+    # Private communities' pages: left out inside the query, before counting.
+    hidden = _hidden_community_pages(user)
+    if hidden:
+        pages = pages.exclude(pk__in=hidden)
     return pages
 
 
@@ -43,7 +47,7 @@ class PageSearchProvider:
     order = 10
 
     def search(self, *, query: str, user, limit: int, offset: int = 0) -> ProviderResult:
-        results = _page_queryset().search(query)
+        results = page_queryset(user).search(query)
         total = results.count()
         hits = []
         if limit:
@@ -86,3 +90,63 @@ class PeopleSearchProvider:
             for hit in (results.hits if limit else [])
         ]
         return ProviderResult(total=results.total, hits=hits)
+
+
+def _hidden_community_pages(user) -> set[int]:
+    """Community pages this viewer may not see (private ones they are not a member of)."""
+    from django.apps import apps
+
+    if not apps.is_installed("communities"):
+        return set()
+    from django.contrib.auth.models import AnonymousUser
+
+    from communities.selectors import community_hidden_page_ids
+
+    user = user if user is not None else AnonymousUser()
+    return community_hidden_page_ids(user=user)
+
+
+class ThreadSearchProvider:
+    """Discussion threads, only from communities the viewer may read, filtered in the query.
+
+    A stop-gap until the communities app registers a provider of its own (same `key`
+    replaces this one): a word-by-word match on title and opening post, newest activity first.
+    """
+
+    key = "threads"
+    label = "Discussion threads"
+    order = 30
+
+    def search(self, *, query: str, user, limit: int, offset: int = 0) -> ProviderResult:
+        from django.db.models import Q
+
+        from communities.models import PostState, Thread
+        from communities.selectors import community_readable_ids
+        from search.backends.base import PeopleQuery
+
+        words = PeopleQuery(text=query).words
+        if not words:
+            return ProviderResult(total=0, hits=[])
+        threads = Thread.objects.filter(
+            state=PostState.VISIBLE,
+            community_id__in=community_readable_ids(user=user),
+            community__live=True,
+        )
+        for word in words:
+            threads = threads.filter(Q(title__icontains=word) | Q(body__icontains=word))
+        total = threads.count()
+        hits = []
+        if limit:
+            for thread in threads.select_related("community").order_by("-last_activity_at", "-pk")[
+                offset : offset + limit
+            ]:
+                hits.append(
+                    SearchHit(
+                        title=thread.title,
+                        url=thread.get_absolute_url(),
+                        kind="Discussion thread",
+                        snippet=Truncator(thread.body).chars(240),
+                        meta=f"In {thread.community.title}",
+                    )
+                )
+        return ProviderResult(total=total, hits=hits)

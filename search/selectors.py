@@ -191,9 +191,9 @@ def site_suggest(*, query: str, user, limit: int = 6) -> list[SearchHit]:
         SearchHit(title=hit.name, url=hit.url, kind="Person", meta=hit.summary)
         for hit in people_suggest(user=user, text=query, limit=limit // 2)
     ]
-    from wagtail.models import Page
+    from search.providers import page_queryset
 
-    pages = Page.objects.live().public().exclude(depth__lte=1).autocomplete(query)
+    pages = page_queryset(user).autocomplete(query)
     for page in pages[: limit - len(suggestions)]:
         suggestions.append(SearchHit(title=page.title, url=page.url, kind="Page"))
     return suggestions
