@@ -177,3 +177,12 @@ def test_provider_dashboard_shows_what_is_waiting(client, provider, provider_sta
     client.force_login(provider_staff)
     html = client.get("/marketplace/provider/").content.decode()
     assert "Live service" in html and "Waiting for moderation" in html
+
+
+def test_admins_can_manage_providers_in_wagtail(client, provider, django_user_model):
+    admin = django_user_model.objects.create_superuser(email="admin@hub.example", password="x")
+    client.force_login(admin)
+    response = client.get("/admin/snippets/marketplace/provider/")
+    assert response.status_code == 200
+    assert provider.organisation.name in response.content.decode()
+    assert client.get(f"/admin/snippets/marketplace/provider/edit/{provider.pk}/").status_code == 200

@@ -230,3 +230,14 @@ def test_reviewer_text_is_escaped(client, council_officer):
     html = client.get(service.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_provider_markdown_is_rendered_safely(client, db):
+    service = ServiceFactory(
+        description="## What you get\n\n- Support\n\n<script>alert(1)</script> [link](javascript:alert(1))"
+    )
+    html = client.get(service.get_absolute_url()).content.decode()
+    assert '<h3 class="govuk-heading-s">What you get</h3>' in html
+    assert '<ul class="govuk-list govuk-list--bullet">' in html
+    assert "<script>alert(1)</script>" not in html
+    assert "javascript:alert" not in html
