@@ -1,7 +1,9 @@
 """Acceptance 1: every kind of community against every kind of viewer, on every route in.
 
 Private content reaches only members (and site moderators, who moderate everything); the
-expected outcomes come from READERS / PAGE_VIEWERS / MEMBERS in conftest.py.
+expected outcomes come from READERS / PAGE_VIEWERS / MEMBERS in conftest.py. Each test
+builds one community of a kind with one viewer of every sort and checks them all, listing
+every viewer that got the wrong answer.
 """
 
 import pytest
@@ -9,23 +11,18 @@ from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from wagtail.models import Page
+
 from communities import services
 from communities.models import Frequency, LibraryFile, Membership, NotificationKind
 from communities.routing import websocket_urlpatterns
-from tests.communities.conftest import (
-    KINDS,
-    MEMBERS,
-    PAGE_VIEWERS,
-    READERS,
-    VIEWERS,
-    make_viewer,
-)
-
-MATRIX = [(kind, viewer) for kind in KINDS for viewer in VIEWERS]
+from communities.selectors import community_hidden_page_ids
+from tests.communities.conftest import KINDS, MEMBERS, PAGE_VIEWERS, READERS, VIEWERS, make_viewer
 
 
 def client_for(user) -> Client:
@@ -35,37 +32,68 @@ def client_for(user) -> Client:
     return client
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("kind", "viewer"), MATRIX)
-def test_community_page_shows_discussion_only_to_readers(kind, viewer, discussion):
-    community, thread, _ = discussion(kind)
-    response = client_for(make_viewer(viewer, community)).get(community.url)
-    if viewer not in PAGE_VIEWERS[kind]:
-        assert response.status_code == 404
-        return
-    assert response.status_code == 200
-    assert community.title in response.text
-    assert (thread.title in response.text) == (viewer in READERS[kind])
+@pytest.fixture
+def world(discussion):
+    """make(kind) -> (community, thread, {viewer kind: user or None})."""
+
+    def make(kind, **kwargs):
+        community, thread, _ = discussion(kind, **kwargs)
+        return community, thread, {viewer: make_viewer(viewer, community) for viewer in VIEWERS}
+
+    return make
+
+
+def check_all(viewers: dict, check) -> None:
+    """Run `check(viewer, user)` for every viewer; fail listing all the wrong answers."""
+    wrong = []
+    for viewer, user in viewers.items():
+        try:
+            check(viewer, user)
+        except AssertionError as error:
+            wrong.append(f"{viewer}: {error}")
+    assert not wrong, "\n".join(wrong)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("kind", "viewer"), MATRIX)
-def test_thread_page_reaches_only_readers(kind, viewer, discussion):
-    community, thread, _reply = discussion(kind)
-    response = client_for(make_viewer(viewer, community)).get(thread.get_absolute_url())
-    if viewer in READERS[kind]:
-        assert response.status_code == 200
-        assert "<em>emphasis</em>" in response.text
-    else:
-        assert response.status_code == 404
-        assert thread.title not in response.text
+@pytest.mark.parametrize("kind", KINDS)
+def test_community_page_shows_discussion_only_to_readers(kind, world):
+    community, thread, viewers = world(kind)
+
+    def check(viewer, user):
+        response = client_for(user).get(community.url)
+        if viewer not in PAGE_VIEWERS[kind]:
+            assert response.status_code == 404, response.status_code
+            assert thread.title not in response.text
+            return
+        assert response.status_code == 200, response.status_code
+        assert community.title in response.text
+        assert (thread.title in response.text) == (viewer in READERS[kind]), "thread title shown?"
+
+    check_all(viewers, check)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("kind", "viewer"), MATRIX)
-def test_library_files_are_served_only_to_readers(kind, viewer, discussion, settings, tmp_path):
+@pytest.mark.parametrize("kind", KINDS)
+def test_thread_page_reaches_only_readers(kind, world):
+    _community, thread, viewers = world(kind)
+
+    def check(viewer, user):
+        response = client_for(user).get(thread.get_absolute_url())
+        if viewer in READERS[kind]:
+            assert response.status_code == 200, response.status_code
+            assert "<em>emphasis</em>" in response.text
+        else:
+            assert response.status_code == 404, response.status_code
+            assert thread.title not in response.text
+
+    check_all(viewers, check)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+def test_library_files_are_served_only_to_readers(kind, world, settings, tmp_path):
     settings.COMMUNITIES_PRIVATE_ROOT = tmp_path
-    community, _thread, _ = discussion(kind)
+    community, _, viewers = world(kind)
     document = LibraryFile.objects.create(
         community=community,
         title="Minutes",
@@ -74,34 +102,43 @@ def test_library_files_are_served_only_to_readers(kind, viewer, discussion, sett
         size=20,
     )
     url = f"/communities/{community.slug}/library/{document.pk}/download/"
-    response = client_for(make_viewer(viewer, community)).get(url)
-    if viewer in READERS[kind]:
-        assert response.status_code == 200
-        assert b"".join(response.streaming_content) == b"confidential minutes"
-        assert response["Content-Disposition"].startswith("attachment")
-        assert response["X-Content-Type-Options"] == "nosniff"
-    else:
-        assert response.status_code == 404
     # Never under a public URL: the stored name is random and outside MEDIA_ROOT.
     assert not str(document.file.path).startswith(str(settings.MEDIA_ROOT))
+    assert "minutes" not in document.file.name
+
+    def check(viewer, user):
+        response = client_for(user).get(url)
+        if viewer in READERS[kind]:
+            assert response.status_code == 200, response.status_code
+            assert b"".join(response.streaming_content) == b"confidential minutes"
+            assert response["Content-Disposition"].startswith("attachment")
+            assert response["X-Content-Type-Options"] == "nosniff"
+        else:
+            assert response.status_code == 404, response.status_code
+
+    check_all(viewers, check)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("kind", "viewer"), MATRIX)
-def test_site_search_never_shows_private_communities_or_any_thread(kind, viewer, discussion):
-    community, thread, _ = discussion(kind, title=f"Zanzibar {kind} network")
-    response = client_for(make_viewer(viewer, community)).get("/search/", {"q": "Zanzibar"})
-    assert response.status_code == 200
-    if kind == "private":
-        assert community.title not in response.text
-    assert thread.title not in response.text
+@pytest.mark.parametrize("kind", KINDS)
+def test_site_search_never_shows_private_communities_or_any_thread(kind, world):
+    community, thread, viewers = world(kind, title=f"Zanzibar {kind} network")
+
+    def check(viewer, user):
+        response = client_for(user).get("/search/", {"q": "Zanzibar"})
+        assert response.status_code == 200, response.status_code
+        if kind == "private":
+            assert community.title not in response.text
+        assert thread.title not in response.text
+        hidden = community_hidden_page_ids(user=user or AnonymousUser())
+        assert (community.pk in hidden) == (viewer not in PAGE_VIEWERS[kind]), "hidden ids"
+
+    check_all(viewers, check)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", KINDS)
 def test_private_communities_never_enter_the_wagtail_search_index(kind, discussion):
-    from wagtail.models import Page
-
     community, _, _ = discussion(kind, title=f"Quetzal {kind} circle")
     found = {page.pk for page in Page.objects.live().search("Quetzal")}
     assert (community.pk in found) == (kind != "private")
@@ -109,8 +146,6 @@ def test_private_communities_never_enter_the_wagtail_search_index(kind, discussi
 
 @pytest.mark.django_db
 def test_a_community_made_private_leaves_the_search_index(discussion, django_capture_on_commit_callbacks):
-    from wagtail.models import Page
-
     community, _, _ = discussion("open", title="Quokka circle")
     facilitator = make_viewer("facilitator", community)
     assert community.pk in {page.pk for page in Page.objects.live().search("Quokka")}
@@ -121,49 +156,41 @@ def test_a_community_made_private_leaves_the_search_index(discussion, django_cap
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", KINDS)
-def test_hidden_page_ids_give_a_search_view_the_private_communities_to_leave_out(kind, discussion):
-    from communities.selectors import community_hidden_page_ids
+def test_feed_reaches_only_readers(kind, world):
+    community, thread, viewers = world(kind)
 
-    community, _, _ = discussion(kind)
-    for viewer in VIEWERS:
-        user = make_viewer(viewer, community)
-        from django.contrib.auth.models import AnonymousUser
+    def check(viewer, user):
+        response = client_for(user).get(f"/communities/{community.slug}/feed/")
+        if viewer in READERS[kind]:
+            assert response.status_code == 200, response.status_code
+            assert thread.title in response.text
+        else:
+            assert response.status_code == 404, response.status_code
 
-        hidden = community_hidden_page_ids(user=user or AnonymousUser())
-        assert (community.pk in hidden) == (viewer not in PAGE_VIEWERS[kind])
+    check_all(viewers, check)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("kind", "viewer"), MATRIX)
-def test_feed_reaches_only_readers(kind, viewer, discussion):
-    community, thread, _ = discussion(kind)
-    response = client_for(make_viewer(viewer, community)).get(f"/communities/{community.slug}/feed/")
-    if viewer in READERS[kind]:
+@pytest.mark.parametrize("kind", KINDS)
+def test_notifications_about_a_community_reach_only_its_members(kind, world):
+    community, thread, viewers = world(kind)
+
+    def check(viewer, user):
+        if user is None:
+            assert Client().get("/notifications/").status_code == 302
+            return
+        services.notification_create(
+            recipient=user,
+            community=community,
+            kind=NotificationKind.MENTION,
+            text=f"Someone mentioned you in {thread.title}",
+            url=thread.get_absolute_url(),
+        )
+        response = client_for(user).get("/notifications/")
         assert response.status_code == 200
-        assert thread.title in response.text
-    else:
-        assert response.status_code == 404
+        assert (thread.title in response.text) == (viewer in MEMBERS), "notification shown?"
 
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("kind", "viewer"), MATRIX)
-def test_notifications_about_a_community_reach_only_its_members(kind, viewer, discussion):
-    community, thread, _ = discussion(kind)
-    user = make_viewer(viewer, community)
-    if user is None:
-        response = Client().get("/notifications/")
-        assert response.status_code == 302
-        return
-    services.notification_create(
-        recipient=user,
-        community=community,
-        kind=NotificationKind.MENTION,
-        text=f"Someone mentioned you in {thread.title}",
-        url=thread.get_absolute_url(),
-    )
-    response = client_for(user).get("/notifications/")
-    assert response.status_code == 200
-    assert (thread.title in response.text) == (viewer in MEMBERS)
+    check_all(viewers, check)
 
 
 @pytest.mark.django_db
@@ -184,58 +211,61 @@ def test_notifications_disappear_when_a_member_loses_access(kind, discussion):
     assert (thread.title in response.text) == (kind == "open")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @pytest.mark.parametrize("kind", KINDS)
-def test_emails_about_new_posts_go_only_to_members(kind, discussion):
-    community, thread, _ = discussion(kind)
-    users = {viewer: make_viewer(viewer, community) for viewer in VIEWERS}
+def test_emails_about_new_posts_go_only_to_members(kind, world, django_capture_on_commit_callbacks):
+    community, thread, viewers = world(kind)
     Membership.objects.filter(community=community).update(email_frequency=Frequency.IMMEDIATE)
-    author = users["member"]
-    services.reply_create(thread=thread, author=author, body="News for everyone")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply_create(thread=thread, author=viewers["member"], body="News for everyone")
     recipients = {address for message in mail.outbox for address in message.to}
-    expected = {users[v].email for v in MEMBERS if v != "member"}
-    assert recipients == expected
+    assert recipients == {viewers[v].email for v in MEMBERS if v != "member"}
 
 
 def _ws_app(user):
-    from django.contrib.auth.models import AnonymousUser
-
     router = URLRouter(websocket_urlpatterns)
 
     async def app(scope, receive, send):
-        scope = {**scope, "user": user or AnonymousUser()}
-        return await router(scope, receive, send)
+        return await router({**scope, "user": user or AnonymousUser()}, receive, send)
 
     return app
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.asyncio
-@pytest.mark.parametrize(("kind", "viewer"), MATRIX)
-async def test_websocket_connects_and_relays_events_only_for_readers(kind, viewer, discussion):
-    community, thread, _ = await sync_to_async(discussion)(kind)
-    user = await sync_to_async(make_viewer)(viewer, community)
-    author = await sync_to_async(make_viewer)("member", community)
-    communicator = WebsocketCommunicator(_ws_app(user), f"/ws/communities/{community.slug}/")
-    connected, code = await communicator.connect()
-    assert connected == (viewer in READERS[kind])
-    if not connected:
-        assert code == 4403
-        return
-    await sync_to_async(services.reply_create)(thread=thread, author=author, body="Live news")
+async def _next_reply_event(communicator) -> dict:
     while True:
         event = await communicator.receive_json_from(timeout=3)
         if event["type"] == "discussion.reply_created":
-            break
-    assert "Live news" in event["payload"]["body_html"]
-    await communicator.disconnect()
+            return event
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
-async def test_removed_member_of_private_community_stops_receiving_events_at_once(
-    discussion,
-):
+@pytest.mark.parametrize("kind", KINDS)
+async def test_websocket_connects_and_relays_events_only_for_readers(kind, world):
+    community, thread, viewers = await sync_to_async(world)(kind)
+    author = await sync_to_async(make_viewer)("member", community)
+    open_sockets, wrong = {}, []
+    for viewer, user in viewers.items():
+        communicator = WebsocketCommunicator(_ws_app(user), f"/ws/communities/{community.slug}/")
+        connected, code = await communicator.connect()
+        if connected != (viewer in READERS[kind]):
+            wrong.append(f"{viewer}: connected={connected}")
+        elif not connected and code != 4403:
+            wrong.append(f"{viewer}: refused with {code}")
+        if connected:
+            open_sockets[viewer] = communicator
+    await sync_to_async(services.reply_create)(thread=thread, author=author, body="Live news")
+    for viewer, communicator in open_sockets.items():
+        event = await _next_reply_event(communicator)
+        if "Live news" not in event["payload"]["body_html"]:
+            wrong.append(f"{viewer}: missed the event")
+        await communicator.disconnect()
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_removed_member_of_private_community_stops_receiving_events_at_once(discussion):
     community, thread, _ = await sync_to_async(discussion)("private")
     member = await sync_to_async(make_viewer)("member", community)
     facilitator = await sync_to_async(make_viewer)("facilitator", community)
