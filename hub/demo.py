@@ -113,11 +113,14 @@ def _seed_case_studies(log) -> None:
     index = GoodPracticeIndexPage.objects.get()
     review_workflow_ensure(index=index)
     areas = {area.slug: area for area in service_areas_ensure()}
-    people = list(User.objects.filter(email__endswith=".example").order_by("email"))
+    people = list(User.objects.filter(email__endswith=".example").select_related("organisation").order_by("email"))
     if not people:
         log("  no demo people yet: run the accounts demo first")
         return
     officer = next((p for p in people if p.email == OFFICER_EMAIL), people[0])
+    council_people = [
+        p for p in people if p.organisation is not None and p.organisation.kind == OrganisationKind.COUNCIL
+    ] or people
     councils = _councils(rng)
     existing = set(index.get_children().values_list("slug", flat=True))
     site = Site.objects.get_current()
@@ -128,12 +131,15 @@ def _seed_case_studies(log) -> None:
     for number, (area_slug, entry) in enumerate(entries):
         title, summary, challenge, approach, outcome, figure, themes = entry
         slug = slugify(title)[:60].strip("-")
-        lead = councils[council_at % len(councils)]
-        partner = councils[(council_at + 1) % len(councils)] if number % 5 == 0 else None
-        council_at += 2 if partner else 1
+        # The author works for the lead council, so the contact and the council agree.
+        author = officer if number % 15 == 0 else rng.choice(council_people)
+        lead = author.organisation or councils[council_at % len(councils)]
+        partner = councils[council_at % len(councils)] if number % 5 == 0 else None
+        if partner == lead:
+            partner = None
+        council_at += 1
         if slug in existing:
             continue
-        author = officer if number % 15 == 0 else rng.choice(people)
         page = GoodPracticePage(
             title=title,
             slug=slug,
@@ -202,7 +208,9 @@ def _seed_case_studies(log) -> None:
         votes += len(voters)
         created += 1
         existing.add(slug)
-    log(f"  {created} case studies created ({len(existing)} in the library), {comments} comments, {votes} useful votes")
+    log(
+        f"  {created} case studies created ({GoodPracticePage.objects.live().count()} published in the library), {comments} comments, {votes} useful votes"
+    )
     _seed_officer_submission(index=index, officer=officer, areas=areas, log=log)
     transaction.on_commit(cache.bump)
 

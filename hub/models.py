@@ -62,6 +62,7 @@ class GoodPracticeIndexPage(RoutablePageMixin, SectionIndexPage):
     subpage_types = ["hub.GoodPracticePage"]
 
     def _render_listing(self, request, *, tag=None):
+        from accounts.roles import is_site_moderator
         from hub import selectors
         from hub.forms import LibraryFilterForm
 
@@ -77,6 +78,7 @@ class GoodPracticeIndexPage(RoutablePageMixin, SectionIndexPage):
                 "page_obj": listing.page_obj,
                 "tag": tag,
                 "feed_query": request.GET.urlencode(),
+                "can_moderate": is_site_moderator(request.user),
             }
         )
         return render(request, self.template, context)
