@@ -102,12 +102,12 @@ def main(argv: list[str]) -> None:
 
     from django.db.models import Count
 
+    # The least common surname (Faker's list is short, so every surname recurs at 100,000).
     rare = (
         User.objects.exclude(last_name="")
         .values("last_name")
         .annotate(n=Count("id"))
-        .filter(n__lte=3)
-        .order_by("last_name")
+        .order_by("n", "last_name")
         .values_list("last_name", flat=True)
         .first()
     ) or "Smith"

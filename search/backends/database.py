@@ -66,6 +66,10 @@ PUBLIC_COLUMNS = "{name headline_pub skills_pub body_pub}"
 # bm25 weights, in FTS column order: name, headline, skills, body (public, then members).
 BM25_MEMBERS = "10.0, 3.0, 5.0, 1.0, 3.0, 5.0, 1.0"
 BM25_PUBLIC = "10.0, 3.0, 5.0, 1.0, 0.0, 0.0, 0.0"
+# When the whole query names a vocabulary skill, matches in the skills columns count for more:
+# SQLite's way of ranking exact skill matches first without a per-row look-up.
+BM25_MEMBERS_SKILL = "10.0, 3.0, 15.0, 1.0, 3.0, 15.0, 1.0"
+BM25_PUBLIC_SKILL = "10.0, 3.0, 15.0, 1.0, 0.0, 0.0, 0.0"
 MONTH = 30 * 86400.0
 SKILL_MATCH_BOOST = 1.5
 SKILL_FACET_SIZE = 15
@@ -104,7 +108,7 @@ class DatabaseBackend:
         vocabulary = name_buckets() if words else []
         return [[word, *close_words(word, vocabulary)] for word in words]
 
-    def _match(self, query: PeopleQuery):
+    def _match(self, query: PeopleQuery, matched_skill: str = ""):
         """(FROM clause, WHERE clause, params, relevance expression, relevance params)."""
         words = query.words
         if not words:
@@ -116,7 +120,10 @@ class DatabaseBackend:
             )
             if query.level == LEVEL_PUBLIC:
                 expression = f"{PUBLIC_COLUMNS} : ({expression})"
-            weights = BM25_PUBLIC if query.level == LEVEL_PUBLIC else BM25_MEMBERS
+            if matched_skill:
+                weights = BM25_PUBLIC_SKILL if query.level == LEVEL_PUBLIC else BM25_MEMBERS_SKILL
+            else:
+                weights = BM25_PUBLIC if query.level == LEVEL_PUBLIC else BM25_MEMBERS
             return (
                 "search_personfts f JOIN search_personentry e ON e.profile_id = f.rowid",
                 "search_personfts MATCH %s",
@@ -180,7 +187,7 @@ class DatabaseBackend:
             f"(CASE WHEN %s - e.last_active > 0 THEN %s - e.last_active ELSE 0 END) / {MONTH}))"
         )
         params.append(params[0])
-        if matched_skill:
+        if matched_skill and self.vendor != "sqlite":
             score += (
                 # Uncorrelated IN: computed once, not once per matching row.
                 f" * (CASE WHEN e.profile_id IN (SELECT s.entry_id FROM search_personterm s WHERE "
@@ -192,18 +199,27 @@ class DatabaseBackend:
     # --- queries ------------------------------------------------------------------------
 
     def search(self, query: PeopleQuery, *, matched_skill: str = "") -> PeopleResults:
-        source, match, match_params, relevance, relevance_params = self._match(query)
+        source, match, match_params, relevance, relevance_params = self._match(query, matched_skill)
         where, where_params = self._filters(query)
         score, score_params = self._score(query, relevance, matched_skill)
         offset = (query.page - 1) * query.per_page
+        select, hits_source = "e.profile_id", source
         if match_params:
-            order = "score DESC, e.name, e.profile_id"
+            order = "score DESC, e.profile_id"
+            if self.vendor == "sqlite" and not query.filters:
+                # Text only: rank from the FTS table alone (it carries standing and activity).
+                hits_source, select, order = "search_personfts f", "f.rowid", "score DESC, f.rowid"
+                score = (
+                    score.replace("e.standing", "f.standing")
+                    .replace("e.last_active", "f.last_active")
+                    .replace("e.profile_id", "f.rowid")
+                )
         else:
             # No words: standing, then recent activity, straight from an index.
             score, score_params = "e.standing", []
             order = "e.standing DESC, e.last_active DESC, e.profile_id"
         sql = (
-            f"SELECT e.profile_id, {score} AS score FROM {source} "
+            f"SELECT {select}, {score} AS score FROM {hits_source} "
             f"WHERE {match} AND {where} ORDER BY {order} LIMIT %s OFFSET %s"
         )
         params = [
@@ -369,12 +385,15 @@ class DatabaseBackend:
         ids = [row[0] for row in ranked]
         entries = PersonEntry.objects.in_bulk(ids)
         skills: dict[int, list[str]] = {}
-        for entry_id, value in (
-            PersonTerm.objects.filter(entry_id__in=ids, kind="skill", vis__lte=level)
-            .order_by("value")
-            .values_list("entry_id", "value")
+        # No kind filter and no ORDER BY in SQL: either makes SQLite pick the (kind, value)
+        # index and walk every skill of everyone; a person has only a handful of terms.
+        for entry_id, kind, value in PersonTerm.objects.filter(entry_id__in=ids, vis__lte=level).values_list(
+            "entry_id", "kind", "value"
         ):
-            skills.setdefault(entry_id, []).append(value)
+            if kind == "skill":
+                skills.setdefault(entry_id, []).append(value)
+        for values in skills.values():
+            values.sort()
         hits = []
         for profile_id, score in ranked:
             entry = entries.get(profile_id)
@@ -473,9 +492,9 @@ class DatabaseBackend:
                     marks = ", ".join(["%s"] * len(chunk))
                     cursor.execute(f"DELETE FROM search_personfts WHERE rowid IN ({marks})", chunk)
                     cursor.execute(
-                        f"INSERT INTO search_personfts(rowid, {FTS_COLUMNS}) "
-                        f"SELECT profile_id, {FTS_COLUMNS} FROM search_personentry "
-                        f"WHERE profile_id IN ({marks})",
+                        f"INSERT INTO search_personfts(rowid, {FTS_COLUMNS}, standing, last_active) "
+                        f"SELECT profile_id, {FTS_COLUMNS}, standing, last_active "
+                        f"FROM search_personentry WHERE profile_id IN ({marks})",
                         chunk,
                     )
             terms = [(doc.profile_id, kind, value[:200], vis) for doc in docs for kind, value, vis in doc.terms]
