@@ -6,6 +6,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -120,9 +121,22 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_db(tmp_path_factory):
-    """A migrated SQLite file for daphne processes and the scenario scripts (once a session)."""
+def live_db(tmp_path_factory, django_db_setup, django_db_blocker):
+    """A migrated SQLite file for daphne processes and the scenario scripts (once a session).
+
+    On SQLite the already-migrated test database is copied with SQLite's backup API (well
+    under a second); on other databases the file is migrated in a subprocess.
+    """
+    from django.db import connection
+
     path = tmp_path_factory.mktemp("live") / "live.sqlite3"
+    if connection.vendor == "sqlite":
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            target = sqlite3.connect(path)
+            connection.connection.backup(target)
+            target.close()
+        return path
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": f"sqlite:///{path}"}
     env.pop("REDIS_URL", None)
     subprocess.run([sys.executable, "-m", "tests.communities.live_support", "migrate"], cwd=ROOT, env=env, check=True)
@@ -136,6 +150,7 @@ class LiveSite:
         self.db_path = db_path
         self.redis_url = redis_url
         self.processes: list[subprocess.Popen] = []
+        self.url = ""
 
     @property
     def env(self) -> dict:
@@ -172,15 +187,17 @@ class LiveSite:
         raise RuntimeError("daphne did not start within 30 s")
 
     def run(self, scenario: str, **kwargs) -> dict:
-        output = subprocess.run(
+        result = subprocess.run(
             [sys.executable, "-m", "tests.communities.live_support", scenario, json.dumps(kwargs)],
+            check=False,
             cwd=ROOT,
             env=self.env,
-            check=True,
             capture_output=True,
             text=True,
-        ).stdout
-        return json.loads(output)
+        )
+        if result.returncode:
+            raise RuntimeError(f"scenario {scenario} failed:\n{result.stderr[-3000:]}")
+        return json.loads(result.stdout)
 
     def stop(self) -> None:
         for process in self.processes:
@@ -192,14 +209,16 @@ class LiveSite:
                 process.kill()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def live_site(live_db):
+    """One daphne (in-memory channel layer) shared by a module's live tests."""
     site = LiveSite(live_db)
+    site.url = site.start_server()
     yield site
     site.stop()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def redis_live_site(live_db):
     redis_url = os.environ.get("REDIS_URL", "")
     if not redis_url:

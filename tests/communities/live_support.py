@@ -23,6 +23,23 @@ def _session_for(user) -> str:
     return session.session_key
 
 
+def _page_tree_roots() -> None:
+    """Wagtail's locale and root page, which a copied test database may have lost to a flush."""
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code="en")
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", content_type_id=_page_type_id()))
+
+
+def _page_type_id() -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    from wagtail.models import Page
+
+    return ContentType.objects.get_for_model(Page).pk
+
+
 def discussion(access: str = "private") -> dict:
     """A community with a facilitator, two members, an outsider and a thread."""
     from accounts.factories import UserFactory
@@ -30,11 +47,13 @@ def discussion(access: str = "private") -> dict:
     from communities.models import Role
     from home.services import site_structure_ensure
 
+    _page_tree_roots()
     site_structure_ensure()
     tag = uuid.uuid4().hex[:8]
     community = community_create(title=f"Live {tag}", slug=f"live-{tag}", access=access)
     people = {
-        name: UserFactory(email=f"{name}-{tag}@example.org") for name in ("facilitator", "alice", "bob", "outsider")
+        name: UserFactory(email=f"{name}-{tag}@example.org", organisation=None)
+        for name in ("facilitator", "alice", "bob", "outsider")
     }
     MembershipFactory(community=community, user=people["facilitator"], role=Role.FACILITATOR)
     MembershipFactory(community=community, user=people["alice"])

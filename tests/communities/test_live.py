@@ -37,7 +37,7 @@ def logged_events(socket, *, quiet_for: float) -> list[dict]:
 
 
 def test_a_reconnecting_client_gets_exactly_the_three_replies_it_missed(live_site):
-    base = live_site.start_server()
+    base = live_site.url
     world = live_site.run("discussion", access="private")
     bob = HttpSession(base, world["sessions"]["bob"])
     with ws_connect(base, world["slug"], world["sessions"]["alice"]) as socket:
@@ -60,7 +60,7 @@ def test_a_reconnecting_client_gets_exactly_the_three_replies_it_missed(live_sit
 
 
 def test_outsiders_cannot_open_a_private_communitys_socket(live_site):
-    base = live_site.start_server()
+    base = live_site.url
     world = live_site.run("discussion", access="private")
     from websockets.exceptions import InvalidStatus
 
@@ -90,6 +90,8 @@ def _reply_from_one_browser_reaches_the_other(browser, world, base_a, base_b, *,
         bob.goto(world["thread_url"])
         for tab in (alice, bob):
             tab.wait_for_selector("[data-community-live][data-live-connected]", state="attached")
+        # Presence: both people have the thread open (updates arrive debounced, within ~1 s).
+        alice.locator("[data-presence-count]", has_text="2").wait_for()
         if idle:
             time.sleep(idle)  # longer than redis-py's default 5 s socket timeout
         bob.fill("#id_body", "Has anyone used the **Duty to Refer** with probation?")
@@ -107,7 +109,7 @@ def _reply_from_one_browser_reaches_the_other(browser, world, base_a, base_b, *,
 
 @pytest.mark.browser
 def test_a_reply_posted_in_one_browser_appears_in_another_without_reload(live_site, browser, axe):
-    base = live_site.start_server()
+    base = live_site.url
     world = live_site.run("discussion", access="private")
     _reply_from_one_browser_reaches_the_other(browser, world, base, base, axe=axe)
 
@@ -118,3 +120,52 @@ def test_a_reply_crosses_two_server_processes_through_redis(redis_live_site, bro
     second = redis_live_site.start_server()
     world = redis_live_site.run("discussion", access="private")
     _reply_from_one_browser_reaches_the_other(browser, world, first, second, idle=6.0)
+
+
+@pytest.mark.browser
+def test_report_to_removal_in_a_browser_lands_in_the_audit_log(live_site, browser, axe):
+    """Acceptance 5, and axe-core (acceptance 8) on the directory, a community, the queue
+    and the notification centre."""
+    base = live_site.url
+    world = live_site.run("discussion", access="restricted")
+    live_site.run(
+        "report_on_reply",
+        slug=world["slug"],
+        thread_id=world["thread_id"],
+        body="Mrs Smith at 4 Acacia Avenue owes rent",
+    )
+    context, moderator = _browser_page(browser, base, world["sessions"]["facilitator"])
+    bob_context, bob = _browser_page(browser, base, world["sessions"]["bob"])
+    try:
+        moderator.goto("/communities/")
+        axe(moderator, "community directory")
+        moderator.goto(f"/communities/{world['slug']}/")
+        moderator.wait_for_selector("[data-live-connected]", state="attached")
+        axe(moderator, "community page")
+        moderator.click("text=Moderation queue")
+        assert moderator.locator("h1").text_content() == "Moderation queue"
+        assert "Personal data about a resident" in moderator.content()
+        axe(moderator, "moderation queue")
+        moderator.click("text=Deal with")
+        moderator.check("input[value='remove']")
+        moderator.click("button:has-text('Confirm')")
+        # A reason is required for removal: the form says so and keeps the choice.
+        moderator.locator(".govuk-error-summary").wait_for()
+        assert moderator.locator("input[value='remove']").is_checked()
+        moderator.fill("textarea[name='reason']", "Shares a resident's address")
+        moderator.click("button:has-text('Confirm')")
+        moderator.locator("text=There are no reports waiting").wait_for()
+        moderator.goto(f"/communities/{world['slug']}/audit/")
+        row = moderator.locator("tbody tr", has_text="removed")
+        assert "Shares a resident's address" in row.text_content()
+
+        bob.goto(world["thread_url"])
+        assert "Mrs Smith" not in bob.content()
+        assert "Reply removed by a moderator." in bob.content()
+        assert "Shares a resident's address" in bob.content()  # the author sees why
+        bob.goto("/notifications/")
+        assert "A moderator removed your post" in bob.content()
+        axe(bob, "notification centre")
+    finally:
+        context.close()
+        bob_context.close()
