@@ -9,6 +9,7 @@ import re
 
 from django_comments_xtd.models import XtdComment
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache as django_cache
@@ -30,8 +31,15 @@ CACHEABLE_HEADERS = ("Content-Type", "Content-Language")
 
 
 def _anonymous_and_cacheable(request) -> bool:
-    # A messages cookie means this visitor has a notice waiting that the page must show.
-    return request.method == "GET" and not request.user.is_authenticated and "messages" not in request.COOKIES
+    # Only visitors without a session share the cache: whatever a session can unlock (a
+    # password-protected page, a signed-in view) never enters it or comes out of it. A
+    # messages cookie means a notice is waiting that the page must show.
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
+    )
 
 
 CASE_STUDY_PATH = re.compile(r"good-practice/[\w\-]+/")

@@ -60,3 +60,20 @@ def test_visitors_with_a_pending_message_are_not_served_a_cached_page(client, ca
     client.get(case_study.url)
     client.cookies["messages"] = "something"
     assert client.get(case_study.url).get("X-Library-Cache") is None
+
+
+@pytest.mark.django_db
+def test_password_protected_case_study_never_leaks_through_the_cache_or_listings(client, case_study, housing):
+    from wagtail.models import PageViewRestriction
+
+    secret = case_study_create(title="Members only pilot", service_area=housing)
+    PageViewRestriction.objects.create(page=secret, restriction_type="password", password="letmein")
+    for _ in range(2):
+        response = client.get(secret.url)
+        assert "The challenge" not in response.content.decode()  # the password form, not the page
+        assert response.get("X-Library-Cache") != "hit"
+    for url in ("/good-practice/", "/good-practice/?q=members", "/good-practice/feeds/rss/"):
+        assert "Members only pilot" not in client.get(url).content.decode()
+    # Someone who has a session (and so may have entered the password) bypasses the cache.
+    client.cookies["sessionid"] = "anything"
+    assert client.get(case_study.url).get("X-Library-Cache") is None
