@@ -27,6 +27,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 from wagtail.rich_text import RichText
+from wagtail.users.models import UserProfile
 
 from accounts.models import User
 from accounts.roles import SITE_EDITORS_GROUP
@@ -202,6 +203,18 @@ def _missing_fields(page: GoodPracticePage) -> list[str]:
     return [name for name, value in required.items() if not value]
 
 
+def _library_emails_instead_of_wagtails(*, user: User) -> None:
+    # Wagtail also emails the submitter on approval and rejection, with links into an admin
+    # that an officer cannot use. Officers get the library's own emails instead.
+    if user.has_perm("wagtailadmin.access_admin"):
+        return
+    profile = UserProfile.get_for_user(user)
+    if profile.approved_notifications or profile.rejected_notifications:
+        profile.approved_notifications = False
+        profile.rejected_notifications = False
+        profile.save(update_fields=["approved_notifications", "rejected_notifications"])
+
+
 @transaction.atomic
 def case_study_submit(*, user: User, page: GoodPracticePage) -> WorkflowState:
     """Send the latest revision to the editors' review; resubmits after changes were asked for."""
@@ -211,6 +224,7 @@ def case_study_submit(*, user: User, page: GoodPracticePage) -> WorkflowState:
     if missing:
         raise ValidationError(f"Complete these before submitting: {', '.join(missing)}.")
     workflow = page.get_workflow() or review_workflow_ensure(index=page.get_parent().specific)
+    _library_emails_instead_of_wagtails(user=user)
     state = page.current_workflow_state
     if state is not None:
         # Changes were asked for, or it is already in review: start again so the reviewers
