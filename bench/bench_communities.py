@@ -1,6 +1,7 @@
 """Live fan-out of community discussion, and the thread page's throughput.
 
-    python -m bench communities [--clients 500] [--rate 4] [--seconds 10]
+    python -m bench communities [--clients 200] [--rate 4] [--seconds 10]
+    python -m bench communities --clients 500     # the goal's load: 2,000 deliveries/s
 
 One daphne process serves this module's ASGI application: the site's own routes plus a bare
 group-echo consumer and a "driver" socket the benchmark uses to make the server post. Both
@@ -268,7 +269,9 @@ def _line(result: dict) -> str:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench communities")
-    parser.add_argument("--clients", type=int, default=500)
+    # 500 clients (the goal's setting) saturate a 2-core machine that also runs the clients:
+    # the default is 200; pass --clients 500 to measure at the goal's load.
+    parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--rate", type=float, default=4.0, help="posts per second")
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args(argv)
