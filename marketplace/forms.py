@@ -22,6 +22,24 @@ from marketplace.pricing import Need, PriceInterval, PriceUnit, VatHandling
 from marketplace.selectors import MIN_RATING_OPTIONS, SORT_OPTIONS, ServiceFilters
 
 
+class FirstOptionIdMixin:
+    """Error summary links go to a field's id_for_label, which Django leaves empty for radios
+    and checkboxes; point it at the first option, which crispy-forms-gds numbers from 1."""
+
+    def id_for_label(self, id_, index=None):
+        if index is None:
+            return f"{id_}_1" if id_ else ""
+        return super().id_for_label(id_, index)
+
+
+class RadioSelect(FirstOptionIdMixin, forms.RadioSelect):
+    pass
+
+
+class CheckboxSelectMultiple(FirstOptionIdMixin, forms.CheckboxSelectMultiple):
+    pass
+
+
 class MoneyField(forms.DecimalField):
     """Pounds and pence: accepts "1200", "1,200.50" and "£650"; at most two decimal places."""
 
@@ -138,13 +156,13 @@ class ServiceForm(forms.ModelForm):
 
     regions_covered = forms.MultipleChoiceField(
         choices=REGIONS,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,
         label="Regions and nations covered",
         error_messages={"required": "Select at least one region or nation"},
     )
     kinds = forms.MultipleChoiceField(
         choices=KINDS_SERVED,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,
         label="Organisations it is for",
         error_messages={"required": "Select at least one kind of organisation"},
     )
@@ -183,12 +201,12 @@ class ServiceForm(forms.ModelForm):
             "typical_duration": "For example, 6 to 8 weeks.",
         }
         widgets = {
-            "category": forms.RadioSelect,
-            "delivery_mode": forms.RadioSelect,
-            "price_unit": forms.RadioSelect,
-            "price_interval": forms.RadioSelect,
-            "vat": forms.RadioSelect,
-            "council_offer": forms.RadioSelect,
+            "category": RadioSelect,
+            "delivery_mode": RadioSelect,
+            "price_unit": RadioSelect,
+            "price_interval": RadioSelect,
+            "vat": RadioSelect,
+            "council_offer": RadioSelect,
         }
         error_messages = {
             "name": {"required": "Enter the service name"},
@@ -238,7 +256,7 @@ def _rating(label: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         choices=RATING_CHOICES,
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         label=label,
         help_text="5 is best.",
         error_messages={"required": f"Select a rating for {label.lower()}"},
@@ -272,7 +290,7 @@ class ReviewForm(forms.Form):
     )
     how_used = forms.ChoiceField(
         choices=HowUsed.choices,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         label="How did your organisation use it?",
         error_messages={"required": "Select how your organisation used the service"},
     )
@@ -282,7 +300,7 @@ class ReviewForm(forms.Form):
     would_recommend = forms.TypedChoiceField(
         choices=[("yes", "Yes"), ("no", "No")],
         coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         label="Would you recommend it to another council?",
         error_messages={"required": "Select yes if you would recommend the service"},
     )
@@ -326,7 +344,7 @@ class RejectForm(forms.Form):
 class RemoveReviewForm(forms.Form):
     reason = forms.ChoiceField(
         choices=RemovalReason.choices,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         label="Why does this review break the rules?",
         help_text="Reviews are never removed for being critical.",
         error_messages={"required": "Select why the review breaks the rules"},

@@ -1,6 +1,7 @@
 """Reviews that can be trusted: who may review, once each, provider replies, Bayesian ranking."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -112,6 +113,9 @@ def test_the_review_form_keeps_what_was_typed_and_shows_every_error(client, coun
     assert "Select a rating for customer experience" in html
     assert "Select yes if you would recommend the service" in html
     assert "Kept text" in html
+    # Each error links to a field that exists, radios included (their first option).
+    for target in re.findall(r'<li><a href="#([^"]+)">', html):
+        assert f'id="{target}"' in html, target
     assert not Review.objects.exists()
 
 
