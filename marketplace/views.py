@@ -307,12 +307,13 @@ def shortlist(request):
                 "people": saved.need_people,
                 "months": saved.need_months,
             }
-        form = ShortlistSaveForm(initial=initial)
     # Price the comparison for the saved shortlist's need, else the one last given on the listing.
     if saved and any((saved.need_days, saved.need_people, saved.need_months)):
         need_data = {"days": saved.need_days, "people": saved.need_people, "months": saved.need_months}
     else:
         need_data = request.session.get(services.NEED_SESSION_KEY, {})
+    if request.method != "POST":
+        form = ShortlistSaveForm(initial={**need_data, **{k: v for k, v in initial.items() if v}})
     need_form = NeedForm(need_data)
     return render(
         request,
