@@ -1,5 +1,8 @@
 """Template helpers for the library: safe rendering of what users write."""
 
+import threading
+from functools import lru_cache
+
 import markdown
 import nh3
 
@@ -13,11 +16,27 @@ ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "code", "pre",
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 
 
+# A Markdown instance is reusable (much cheaper than markdown.markdown()) but not
+# thread-safe: one per thread.
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    if not hasattr(_local, "markdown"):
+        _local.markdown = markdown.Markdown(extensions=["nl2br", "sane_lists"])
+    return _local.markdown
+
+
+@lru_cache(maxsize=4096)
 def render_user_markdown(text: str) -> str:
-    """Markdown to HTML, then cleaned to an allow-list: raw HTML in the input is escaped."""
+    """Markdown to HTML, then cleaned to an allow-list: raw HTML in the input is escaped.
+
+    A pure function of the text, so results are memoised: a busy discussion re-renders
+    the same comments on every uncached view.
+    """
     # Escape HTML first so markdown never passes a user's tags through; nh3 is the backstop.
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    rendered = markdown.markdown(escaped, extensions=["nl2br", "sane_lists"])
+    rendered = _markdown().reset().convert(escaped)
     return nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
