@@ -27,9 +27,9 @@ def _page_tree_roots() -> None:
     """Wagtail's locale and root page, which a copied test database may have lost to a flush."""
     from wagtail.models import Locale, Page
 
-    Locale.objects.get_or_create(language_code="en")
+    locale, _ = Locale.objects.get_or_create(language_code="en")
     if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root", content_type_id=_page_type_id()))
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale, content_type_id=_page_type_id()))
 
 
 def _page_type_id() -> int:

@@ -121,15 +121,18 @@ def test_library_files_are_served_only_to_readers(kind, world, settings, tmp_pat
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", KINDS)
-def test_site_search_never_shows_private_communities_or_any_thread(kind, world):
+def test_site_search_shows_communities_and_threads_only_to_those_who_may_see_them(kind, world):
     community, thread, viewers = world(kind, title=f"Zanzibar {kind} network")
+    thread.title = f"Zanzibar budget worries in {kind}"
+    thread.save()
 
     def check(viewer, user):
         response = client_for(user).get("/search/", {"q": "Zanzibar"})
         assert response.status_code == 200, response.status_code
-        if kind == "private":
-            assert community.title not in response.text
-        assert thread.title not in response.text
+        if viewer not in PAGE_VIEWERS[kind]:
+            assert community.title not in response.text, "community shown"
+        if viewer not in READERS[kind]:
+            assert thread.title not in response.text, "thread shown"
         hidden = community_hidden_page_ids(user=user or AnonymousUser())
         assert (community.pk in hidden) == (viewer not in PAGE_VIEWERS[kind]), "hidden ids"
 
