@@ -1,12 +1,27 @@
-"""Keep private communities out of the search index when editors change them in the admin."""
+"""Editors can change a community's access in the admin: keep search and live clients in step."""
+
+from django.db import transaction
 
 from wagtail import hooks
 from wagtail.search import index
 
+from communities import events
 from communities.models import Access, CommunityPage
 
 
 @hooks.register("after_publish_page")
-def remove_private_community_from_search(request, page):
-    if isinstance(page.specific, CommunityPage) and page.specific.access == Access.PRIVATE:
-        index.remove_object(page.specific)
+def community_access_follow_up(request, page):
+    """A private community leaves the search index; connected clients re-check their access."""
+    specific = page.specific
+    if not isinstance(specific, CommunityPage):
+        return
+    if specific.access == Access.PRIVATE:
+        index.remove_object(specific)
+    events.signal_after_commit(events.community_group(specific.pk), events.ACCESS_CHANGED, {})
+
+
+@hooks.register("after_unpublish_page")
+def community_unpublished(request, page):
+    if isinstance(page.specific, CommunityPage):
+        events.signal_after_commit(events.community_group(page.pk), events.ACCESS_CHANGED, {})
+        transaction.on_commit(lambda: index.remove_object(page.specific))
