@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand
 from accounts.services import ONS_ATTRIBUTION, councils_load_from_ons
 from home.services import site_structure_ensure
 
-DEMO_APPS = ["accounts", "hub", "communities", "search", "marketplace"]
+# search runs last: it indexes the people every other app has created.
+DEMO_APPS = ["accounts", "hub", "communities", "marketplace", "search"]
 
 
 def _demo_modules():
