@@ -44,7 +44,7 @@ def explain(hit: PersonHit) -> list[str]:
     phrase = peer_phrase(accredited=hit.peer_accredited, status=hit.peer_status, areas=hit.peer_areas)
     if phrase:
         reasons.append(phrase)
-    for kind, count in sorted(hit.contribution_summary.items(), key=lambda item: -item[1]):
+    for kind, count in sorted(hit.contribution_summary.items(), key=lambda item: (-item[1], item[0])):
         reasons.append(plural_phrase(count, kind))
     if hit.matched_skill:
         reasons.append(f"skilled in {hit.matched_skill.lower()}")

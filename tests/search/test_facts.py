@@ -31,7 +31,7 @@ def test_published_good_practice_and_open_community_replies_raise_standing(home_
 
     results = expert_search(user=UserFactory(), text="procurement")
     assert [hit.name for hit in results.hits] == ["Olu Adeyemi", "Pat Quinn"]
-    assert "1 good practice contribution · 1 discussion reply" in results.hits[0].explanation
+    assert "1 discussion reply · 1 good practice contribution" in results.hits[0].explanation
     assert results.hits[1].contributions == 0
     # The good practice title is searchable too.
     assert [hit.name for hit in expert_search(user=UserFactory(), text="paid off").hits] == ["Olu Adeyemi"]
