@@ -15,6 +15,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
+from asgiref.sync import sync_to_async
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -253,3 +255,12 @@ class HttpSession:
         request = urllib.request.Request(self.base_url + path, data=data, headers={"Cookie": self._cookies()})  # noqa: S310
         with self.opener.open(request, timeout=10) as response:
             return response.status
+
+
+@pytest_asyncio.fixture
+async def close_db_threads():
+    """Close the connection sync_to_async's worker thread opened, so PostgreSQL can drop the test DB."""
+    yield
+    from django.db import connections
+
+    await sync_to_async(connections.close_all)()

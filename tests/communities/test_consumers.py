@@ -9,7 +9,7 @@ from communities.models import NotificationKind
 from tests.communities.conftest import make_viewer
 from tests.communities.test_permissions import _ws_app
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio, pytest.mark.usefixtures("close_db_threads")]
 
 
 async def test_notifications_arrive_live_for_the_signed_in_person_only(discussion):

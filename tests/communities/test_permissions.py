@@ -243,6 +243,7 @@ async def _next_reply_event(communicator) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
+@pytest.mark.usefixtures("close_db_threads")
 @pytest.mark.parametrize("kind", KINDS)
 async def test_websocket_connects_and_relays_events_only_for_readers(kind, world):
     community, thread, viewers = await sync_to_async(world)(kind)
@@ -268,6 +269,7 @@ async def test_websocket_connects_and_relays_events_only_for_readers(kind, world
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
+@pytest.mark.usefixtures("close_db_threads")
 async def test_removed_member_of_private_community_stops_receiving_events_at_once(discussion):
     community, thread, _ = await sync_to_async(discussion)("private")
     member = await sync_to_async(make_viewer)("member", community)
