@@ -248,7 +248,7 @@ def _seed_community(index, spec, people, rng, log) -> bool:
             title=title,
             slug=slug,
             summary=summary,
-            description=f"{summary}\n\nThis community is run by its facilitators on behalf of its members. "
+            description="This community is run by its facilitators on behalf of its members. "
             "Start a discussion, share documents in the library, and tell us what you would like to talk about next.",
             rules="Be kind and constructive. Do not share personal data about residents. "
             "Keep confidential material to private communities.",
