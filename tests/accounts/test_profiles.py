@@ -40,8 +40,8 @@ def test_each_field_is_visible_only_to_its_audience():
 
 def test_demo_people_are_varied_idempotent_and_indexed(home_page):
     from accounts import demo
-    from search import demo as search_demo
     from accounts.services import councils_load_from_ons
+    from search import demo as search_demo
     from search.models import PersonEntry
 
     councils_load_from_ons()
