@@ -129,13 +129,17 @@ class CommunityConsumer(AsyncJsonWebsocketConsumer):
 
     # --- relaying -----------------------------------------------------------------------
 
+    def _is_new(self, event_id: int | None) -> bool:
+        if event_id is None:
+            return True
+        if event_id <= self.last_id:
+            return False  # already sent during catch-up
+        self.last_id = event_id
+        return True
+
     async def _send_event(self, event: dict) -> None:
-        event_id = event.get("id")
-        if event_id is not None:
-            if event_id <= self.last_id:
-                return  # already sent during catch-up
-            self.last_id = event_id
-        await self.send_json(event)
+        if self._is_new(event.get("id")):
+            await self.send_json(event)
 
     async def _relay(self, message: dict) -> None:
         if not self.allowed:
@@ -144,7 +148,8 @@ class CommunityConsumer(AsyncJsonWebsocketConsumer):
             await self._recheck()
             if not self.allowed:
                 return
-        await self._send_event({"type": message["type"], "id": message.get("id"), "payload": message["payload"]})
+        if self._is_new(message.get("id")):
+            await self.send(text_data=message["text"])
 
     async def _recheck(self) -> None:
         self.allowed = await database_sync_to_async(_still_readable)(self.community_id, self.user)

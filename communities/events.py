@@ -7,9 +7,12 @@ log when it reconnects. Type names are dotted; the consumer handles "discussion.
 in `discussion_reply_created`.
 """
 
+import json
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -86,7 +89,9 @@ def broadcast(group: str, message: dict) -> None:
 def event_record(*, community_id: int, type: str, payload: dict) -> CommunityEvent:
     """Log an event in the current transaction and broadcast it once the transaction commits."""
     event = CommunityEvent.objects.create(community_id=community_id, type=type, payload=payload)
-    message = {"type": type, "id": event.pk, "payload": payload}
+    # Encoded once here rather than once per connected client: consumers relay the text as is.
+    text = json.dumps({"type": type, "id": event.pk, "payload": payload}, cls=DjangoJSONEncoder)
+    message = {"type": type, "id": event.pk, "text": text}
     transaction.on_commit(lambda: broadcast(community_group(community_id), message))
     return event
 
