@@ -116,8 +116,15 @@ def organisation_get_or_create(*, name: str, kind: str, website: str = "") -> Or
 
 
 def profile_ensure(*, user: User) -> Profile:
-    """The user's profile, created empty the first time it is needed."""
-    profile, _ = Profile.objects.get_or_create(user=user)
+    """The user's profile, created the first time it is needed with a handle from their name.
+
+    A new profile joins the people index once the transaction commits, so a person who has
+    just signed up (or been added by another app) can be found and linked to at once.
+    """
+    profile = Profile.objects.filter(user=user).first()
+    if profile is None:
+        profile = Profile.objects.create(user=user, handle=profile_handle_for(user=user))
+        _reindex_after_commit([user.pk])
     return profile
 
 
