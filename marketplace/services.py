@@ -3,6 +3,7 @@
 import time
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -121,19 +122,23 @@ def _check_content(content: dict) -> None:
         raise ValidationError({"price_unit": "Select what the price is for"})
 
 
+def _site_url(path: str) -> str:
+    """An absolute address for emails, which are read outside the site."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
 def _notify_moderators(revision: ServiceRevision) -> None:
     from accounts.roles import MODERATORS_GROUP
 
     emails = list(User.objects.filter(groups__name=MODERATORS_GROUP, is_active=True).values_list("email", flat=True))
     if emails:
-        send_mail(
-            f"Marketplace listing to moderate: {revision.name}",
+        subject = f"Marketplace listing to moderate: {revision.name}"
+        body = (
             f"{revision.service.provider.name} has submitted "
             f"{'a change to' if revision.service.is_published else 'a new listing'} "
-            f"“{revision.name}”. Review it at /marketplace/moderation/.",
-            None,
-            emails,
+            f"“{revision.name}”. Review it at {_site_url('/marketplace/moderation/')}."
         )
+        transaction.on_commit(lambda: send_mail(subject, body, None, emails))
 
 
 @transaction.atomic
@@ -199,7 +204,7 @@ def revision_approve(*, revision: ServiceRevision, moderator: User) -> Service:
         transaction.on_commit(
             lambda: send_mail(
                 f"Your listing is live: {service.name}",
-                f"Your listing “{service.name}” has been approved and is now public at {service.get_absolute_url()}.",
+                f"Your listing “{service.name}” has been approved and is now public at {_site_url(service.get_absolute_url())}.",
                 None,
                 emails,
             )
@@ -227,7 +232,7 @@ def revision_reject(*, revision: ServiceRevision, moderator: User, note: str) ->
             lambda: send_mail(
                 f"Your listing needs changes: {revision.name}",
                 f"A moderator returned your listing “{revision.name}”:\n\n{revision.decision_note}\n\n"
-                "Edit it from /marketplace/provider/ and submit it again.",
+                f"Edit it from {_site_url('/marketplace/provider/')} and submit it again.",
                 None,
                 emails,
             )
