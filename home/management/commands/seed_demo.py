@@ -12,6 +12,7 @@ import importlib
 import time
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from accounts.services import ONS_ATTRIBUTION, councils_load_from_ons
 from home.services import site_structure_ensure
@@ -38,6 +39,12 @@ class Command(BaseCommand):
                 module.add_arguments(parser)
 
     def handle(self, *args, **options):
+        # Seeding replays real workflows (submissions, moderation), whose notification emails
+        # would all go to demo addresses: discard them rather than print or send hundreds.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._seed(options)
+
+    def _seed(self, options):
         started = time.monotonic()
         log = self.stdout.write
         log("Councils from the ONS lookup:")
