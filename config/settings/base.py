@@ -224,6 +224,12 @@ COMMENTS_APP = "django_comments_xtd"
 COMMENTS_XTD_MAX_THREAD_LEVEL = 3
 COMMENTS_XTD_CONFIRM_EMAIL = False
 
+# --- Communities ------------------------------------------------------------------------
+# Library files of communities are stored outside MEDIA_ROOT and served only through a
+# permission-checked view, so no web server can hand them out by a guessable URL.
+COMMUNITIES_PRIVATE_ROOT = env.path("COMMUNITIES_PRIVATE_ROOT", default=BASE_DIR / "var" / "community-library")
+COMMUNITIES_POST_RATE = (6, 60)  # posts per seconds, per person
+
 # --- Forms ------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -131,3 +131,11 @@ def test_the_accessibility_check_itself_catches_a_violation(page, axe):
     page.set_content('<html lang="en"><title>t</title><main><h1>x</h1><input type="text"></main></html>')
     with pytest.raises(AssertionError, match="label"):
         axe(page, "a page with an unlabelled input")
+
+
+def test_the_header_search_box_searches_the_whole_site(page, home_page):
+    page.goto("/good-practice/")
+    page.get_by_role("search", name="Site").get_by_label("Search the Knowledge Hub").fill("housing")
+    page.get_by_role("search", name="Site").get_by_role("button", name="Search").click()
+    page.wait_for_url("**/search/?q=housing")
+    assert page.get_by_role("heading", level=1).inner_text() == "Search the Knowledge Hub"

@@ -13,7 +13,7 @@ def test_find_an_expert_filter_by_two_facets_and_find_similar_people(page, home_
     page.goto("/people/")
     axe(page, "the expert finder")
     page.get_by_label("Search for people").fill("finance")
-    page.get_by_role("button", name="Search", exact=True).click()
+    page.get_by_role("main").get_by_role("button", name="Search", exact=True).click()
     expect_names = page.locator("ol.kh-results h3")
     assert "Amelia Hartley" in expect_names.all_inner_texts()[0]
     assert "accredited finance officer peer" in page.locator(".kh-explanation").first.inner_text()
@@ -36,7 +36,7 @@ def test_site_search_suggestions_work_from_the_keyboard(page, home_page, cast, a
     page.goto("/search/?q=finance")
     assert page.get_by_role("heading", name=re.compile(r"People \(\d+\)")).is_visible()
     axe(page, "site search results")
-    box = page.get_by_role("combobox", name="Search the Knowledge Hub")
+    box = page.get_by_role("main").get_by_role("combobox", name="Search the Knowledge Hub")
     box.fill("")
     box.press_sequentially("Prit", delay=30)
     page.get_by_role("option", name=re.compile("Carys Pritchard")).wait_for()
