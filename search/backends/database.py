@@ -548,36 +548,7 @@ class DatabaseBackend:
 
 
 def entry_from_doc(doc: PersonDoc) -> PersonEntry:
-    fields = {
-        name: getattr(doc, name)
-        for name in [
-            "user_id",
-            "handle",
-            "name",
-            "headline_pub",
-            "skills_pub",
-            "body_pub",
-            "headline_mem",
-            "skills_mem",
-            "body_mem",
-            "job_title",
-            "job_title_vis",
-            "organisation_name",
-            "organisation_kind",
-            "organisation_tier",
-            "organisation_vis",
-            "sector",
-            "sector_vis",
-            "peer_status",
-            "peer_accredited",
-            "peer_areas",
-            "availability",
-            "contributions",
-            "contribution_summary",
-            "standing",
-            "last_active",
-        ]
-    }
+    fields = {name: getattr(doc, name) for name in ENTRY_FIELDS}
     return PersonEntry(profile_id=doc.profile_id, **fields)
 
 
