@@ -1,14 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from accounts.forms import ProfileForm
 from accounts.roles import Role
-from accounts.services import profile_ensure
+from accounts.services import profile_ensure, profile_handle_ensure, profile_update
 
 
 @login_required
 def account_overview(request):
     """The signed-in person's own account: who they are, where they work, account actions."""
     profile = profile_ensure(user=request.user)
+    profile_handle_ensure(profile=profile)  # the page links to the public profile
     return render(
         request,
         "accounts/account_overview.html",
@@ -19,12 +22,6 @@ def account_overview(request):
 @login_required
 def profile_edit(request):
     """Edit your own profile and choose who sees each part of it."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from accounts.forms import ProfileForm
-    from accounts.services import profile_handle_ensure, profile_update
-
     profile = profile_ensure(user=request.user)
     profile_handle_ensure(profile=profile)
     if request.method == "POST":
