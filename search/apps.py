@@ -28,3 +28,7 @@ class SearchConfig(AppConfig):
             register_people_facts("hub.good_practice", good_practice_facts)
         if apps.is_installed("communities"):
             register_people_facts("communities.participation", community_facts)
+
+        from search.signals import connect
+
+        connect()
