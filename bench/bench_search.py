@@ -60,6 +60,18 @@ def _scan(words: list[str], skill: str = "") -> None:
         cursor.fetchall()
 
 
+def _remove_sqlite_database() -> None:
+    """--fresh: delete the benchmark's own SQLite file (the one DATABASE_URL names, if any)."""
+    import os
+
+    url = os.environ.get("DATABASE_URL", "")
+    if url and not url.startswith("sqlite:"):
+        raise SystemExit("--fresh only starts SQLite databases afresh")
+    path = Path(url.removeprefix("sqlite:///")) if url else Path("var/bench.sqlite3")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def _print(timing: Timing) -> None:
     print(
         f"  {timing.label:<40} p50 {timing.median:7.2f} ms  p95 {timing.pct(95):7.2f} ms  p99 {timing.pct(99):7.2f} ms"
@@ -73,8 +85,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--fresh", action="store_true")
     args = parser.parse_args(argv)
     if args.fresh:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"var/bench.sqlite3{suffix}").unlink(missing_ok=True)
+        _remove_sqlite_database()
     setup_django()
     from django.db import connection
     from django.test import Client
