@@ -1,4 +1,6 @@
-from allauth.account.forms import SignupForm as AllauthSignupForm
+from typing import ClassVar
+
+from allauth.account import forms as allauth_forms
 
 from django import forms
 
@@ -10,7 +12,48 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.get_kind_display()})" if not obj.is_council else obj.name
 
 
-class SignupForm(AllauthSignupForm):
+class GovukFieldsMixin:
+    """GOV.UK forms label every field and never use placeholder text, which allauth adds."""
+
+    relabel: ClassVar[dict[str, str]] = {"email": "Email address", "password2": "Confirm password"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.pop("placeholder", None)
+            if name in self.relabel:
+                field.label = self.relabel[name]
+
+
+class LoginForm(GovukFieldsMixin, allauth_forms.LoginForm):
+    pass
+
+
+class AddEmailForm(GovukFieldsMixin, allauth_forms.AddEmailForm):
+    pass
+
+
+class ChangePasswordForm(GovukFieldsMixin, allauth_forms.ChangePasswordForm):
+    relabel: ClassVar[dict[str, str]] = {
+        "oldpassword": "Current password",
+        "password1": "New password",
+        "password2": "Confirm new password",
+    }
+
+
+class SetPasswordForm(GovukFieldsMixin, allauth_forms.SetPasswordForm):
+    relabel: ClassVar[dict[str, str]] = {"password1": "New password", "password2": "Confirm new password"}
+
+
+class ResetPasswordForm(GovukFieldsMixin, allauth_forms.ResetPasswordForm):
+    pass
+
+
+class ResetPasswordKeyForm(GovukFieldsMixin, allauth_forms.ResetPasswordKeyForm):
+    relabel: ClassVar[dict[str, str]] = {"password1": "New password", "password2": "Confirm new password"}
+
+
+class SignupForm(GovukFieldsMixin, allauth_forms.SignupForm):
     """allauth's sign-up with the details the Hub needs to introduce people to each other."""
 
     first_name = forms.CharField(

@@ -31,10 +31,10 @@ def test_sign_up_verify_email_sign_out_and_sign_in_again(page, home_page, axe):
     page.get_by_label("Organisation").select_option(label="Leeds")
     page.get_by_label("Job title").fill("Homelessness prevention lead")
     page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase")
-    page.get_by_label("Password (again)").fill("a-long-and-unusual-passphrase")
+    page.get_by_label("Confirm password").fill("a-long-and-unusual-passphrase")
     page.get_by_role("button", name="Create account").click()
 
-    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+    page.get_by_role("heading", name="Check your email").wait_for()
     confirm_url = link_in_last_email(r"http://\S+/accounts/confirm-email/\S+/")
     page.goto(confirm_url.replace("http://testserver", page.url.split("/accounts")[0]))
     page.get_by_role("button", name="Confirm").click()
@@ -77,7 +77,7 @@ def test_a_malformed_email_on_sign_up_is_explained_and_nothing_else_is_lost(page
     page.get_by_label("Last name").fill("Baker")
     page.get_by_label("Email").fill("tom.baker-at-cornwall")
     page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase")
-    page.get_by_label("Password (again)").fill("a-long-and-unusual-passphrase")
+    page.get_by_label("Confirm password").fill("a-long-and-unusual-passphrase")
     page.get_by_role("button", name="Create account").click()
 
     summary = page.locator(".govuk-error-summary")
@@ -91,26 +91,65 @@ def test_a_malformed_email_on_sign_up_is_explained_and_nothing_else_is_lost(page
     axe(page, "sign-up form with errors")
 
 
-def test_password_reset_by_email_link(page, home_page):
+def test_password_reset_by_email_link(page, home_page, axe):
     UserFactory(email="reset.me@york.example")
     page.goto("/accounts/login/")
     page.get_by_role("link", name="Forgot your password?").click()
+    axe(page, "reset your password")
     page.get_by_label("Email").fill("reset.me@york.example")
-    page.get_by_role("button", name="Reset My Password").click()
-    page.get_by_role("heading", name="Password Reset").wait_for()
+    page.get_by_role("button", name="Send reset link").click()
+    page.get_by_role("heading", name="Check your email").wait_for()
 
     reset_url = link_in_last_email(r"http://\S+/accounts/password/reset/key/\S+/")
     page.goto(reset_url.replace("http://testserver", page.url.split("/accounts")[0]))
-    page.get_by_label("New Password", exact=True).fill("another-long-passphrase")
-    page.get_by_label("New Password (again)").fill("another-long-passphrase")
-    page.get_by_role("button", name="Change Password").click()
-    page.get_by_text("Your password is now changed.").wait_for()
+    page.get_by_role("heading", name="Choose a new password").wait_for()
+    page.get_by_label("New password", exact=True).fill("another-long-passphrase")
+    page.get_by_label("Confirm new password").fill("a-different-passphrase")
+    page.get_by_role("button", name="Change password").click()
+    page.locator(".govuk-error-summary").wait_for()
+    axe(page, "choose a new password, with errors")
+    page.get_by_label("New password", exact=True).fill("another-long-passphrase")
+    page.get_by_label("Confirm new password").fill("another-long-passphrase")
+    page.get_by_role("button", name="Change password").click()
+    page.get_by_role("heading", name="Your password has been changed").wait_for()
+
+    page.goto(reset_url.replace("http://testserver", page.url.split("/accounts")[0]))
+    page.get_by_role("heading", name="This link has expired").wait_for()
 
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("reset.me@york.example")
     page.get_by_label("Password").fill("another-long-passphrase")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Your account").wait_for()
+
+
+def test_change_password_and_manage_email_addresses(page, home_page, axe):
+    UserFactory(email="change.me@york.example", password=PASSWORD)
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("change.me@york.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Your account").click()
+
+    page.get_by_role("link", name="Change your password").click()
+    axe(page, "change your password")
+    page.get_by_label("Current password").fill("not-my-password")
+    page.get_by_label("New password", exact=True).fill("yet-another-passphrase")
+    page.get_by_label("Confirm new password").fill("yet-another-passphrase")
+    page.get_by_role("button", name="Change password").click()
+    page.locator(".govuk-error-summary").wait_for()
+    axe(page, "change your password, with errors")
+    assert page.get_by_label("Current password").input_value() == ""
+
+    page.goto("/account/")
+    page.get_by_role("link", name="Manage email addresses").click()
+    page.get_by_role("heading", name="Your email addresses").wait_for()
+    axe(page, "your email addresses")
+    page.get_by_label("Email address", exact=True).fill("not-an-address")
+    page.get_by_role("button", name="Add email address").click()
+    page.locator(".govuk-error-summary").wait_for()
+    axe(page, "your email addresses, with errors")
+    assert page.get_by_label("Email address", exact=True).input_value() == "not-an-address"
 
 
 @pytest.mark.parametrize(
