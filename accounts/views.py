@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from accounts.forms import ProfileForm
 from accounts.roles import Role
 from accounts.services import profile_ensure, profile_handle_ensure, profile_update
+from communities.selectors import my_memberships
 
 
 @login_required
@@ -12,10 +13,16 @@ def account_overview(request):
     """The signed-in person's own account: who they are, where they work, account actions."""
     profile = profile_ensure(user=request.user)
     profile_handle_ensure(profile=profile)  # the page links to the public profile
+    role = Role(request.user.role)
     return render(
         request,
         "accounts/account_overview.html",
-        {"profile": profile, "role_label": Role(request.user.role).label},
+        {
+            "profile": profile,
+            "role_label": role.label,
+            "memberships": my_memberships(user=request.user),
+            "moderates_site": role in (Role.MODERATOR, Role.ADMINISTRATOR),
+        },
     )
 
 

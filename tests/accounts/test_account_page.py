@@ -1,6 +1,10 @@
 import pytest
 
+from django.contrib.auth.models import Group
+
 from accounts.factories import UserFactory
+from accounts.roles import MODERATORS_GROUP
+from communities.factories import MembershipFactory, community_create
 
 
 @pytest.mark.django_db
@@ -19,3 +23,28 @@ def test_your_account_asks_visitors_to_sign_in(client, db):
     response = client.get("/account/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_your_account_lists_your_communities_and_their_email_frequency(client, home_page):
+    user = UserFactory()
+    joined = community_create(title="Digital inclusion")
+    MembershipFactory(community=joined, user=user, email_frequency="weekly")
+    community_create(title="Council tax and benefits")
+    client.force_login(user)
+    html = client.get("/account/").content.decode()
+    assert "Digital inclusion" in html
+    assert "Weekly digest" in html
+    assert f'href="/communities/{joined.slug}/email/"' in html
+    assert "Council tax and benefits" not in html
+    assert "Reports in communities" not in html
+
+
+@pytest.mark.django_db
+def test_moderators_find_every_moderation_queue_from_their_account(client, home_page):
+    moderator = UserFactory()
+    moderator.groups.add(Group.objects.get_or_create(name=MODERATORS_GROUP)[0])
+    client.force_login(moderator)
+    html = client.get("/account/").content.decode()
+    for href in ["/communities/moderation/", "/good-practice/comments/moderation/", "/marketplace/moderation/"]:
+        assert f'href="{href}"' in html
