@@ -1,5 +1,9 @@
 import pytest
 
+from accounts.factories import UserFactory
+from communities.factories import MembershipFactory, community_create
+from communities.models import Notification, NotificationKind
+
 SECTION_URLS = ["/", "/good-practice/", "/communities/", "/people/", "/marketplace/"]
 FOOTER_URLS = ["/accessibility/", "/cookies/", "/privacy/", "/credits/"]
 
@@ -59,3 +63,24 @@ def test_unknown_page_is_a_friendly_404(client, home_page):
 
 def test_admin_login_page_answers(client, db, home_page):
     assert client.get("/admin/login/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_header_shows_unread_notifications_only_to_their_recipient(client, home_page):
+    member, other = UserFactory(), UserFactory()
+    community = community_create(title="Digital inclusion")
+    MembershipFactory(community=community, user=member)
+    for text in ["Asha mentioned you", "Tom replied to your thread"]:
+        Notification.objects.create(
+            recipient=member, kind=NotificationKind.MENTION, community=community, text=text, url=community.url
+        )
+
+    client.force_login(member)
+    assert '2<span class="govuk-visually-hidden"> unread</span>' in client.get("/good-practice/").content.decode()
+    client.post("/notifications/")  # mark all as read
+    assert " unread</span>" not in client.get("/good-practice/").content.decode()
+
+    client.force_login(other)
+    assert " unread</span>" not in client.get("/good-practice/").content.decode()
+    client.logout()
+    assert " unread</span>" not in client.get("/good-practice/").content.decode()
