@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
+from marketplace.listing_index import MIN_RATING_OPTIONS
 from marketplace.models import (
     KINDS_SERVED,
     REGIONS,
@@ -19,7 +20,7 @@ from marketplace.models import (
     mask_from_codes,
 )
 from marketplace.pricing import Need, PriceInterval, PriceUnit, VatHandling
-from marketplace.selectors import MIN_RATING_OPTIONS, SORT_OPTIONS, ServiceFilters
+from marketplace.selectors import SORT_OPTIONS, ServiceFilters
 
 
 class FirstOptionIdMixin:

@@ -1,36 +1,20 @@
 """Reads for the marketplace: the filtered listing with its counts, comparison, shortlists.
 
-The listing costs a fixed number of queries whatever the page size: one for every filter
-option's count (all facets in a single aggregate), one to count the results and one for the
-page of services with their providers.
+The listing filters, counts and orders with the in-memory bitmaps of `listing_index`, then
+reads the one page of services it shows: one query whatever the page size or the filters, plus
+one for a text search. Counts are worked out afresh for every request (a few integer ANDs), so
+a new filter combination costs the same as a repeated one.
 """
 
 import dataclasses
-import hashlib
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
-from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
-from django.db.models.lookups import GreaterThan
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from marketplace import pricing
+from marketplace import listing_index, pricing
+from marketplace.listing_index import FACET_OPTIONS
 from marketplace.models import (
-    KINDS_SERVED,
-    REGIONS,
     SHORTLIST_LIMIT,
     Category,
     CouncilOffer,
@@ -40,13 +24,12 @@ from marketplace.models import (
     ReviewStatus,
     RevisionStatus,
     Service,
+    ServiceContent,
     ServiceRevision,
     Shortlist,
-    mask_from_codes,
 )
-from marketplace.pricing import Need, PriceInterval, PriceUnit, VatHandling
+from marketplace.pricing import Need
 
-MIN_RATING_OPTIONS = [(4, "4 and above"), (3, "3 and above"), (2, "2 and above")]
 SORT_OPTIONS = [
     ("relevance", "Relevance"),
     ("price_low", "Price (low to high)"),
@@ -54,7 +37,6 @@ SORT_OPTIONS = [
     ("rating", "Rating"),
     ("reviews", "Number of reviews"),
 ]
-COST_FIELD = DecimalField(max_digits=18, decimal_places=2)
 
 
 @dataclass(frozen=True)
@@ -78,143 +60,6 @@ class ServiceFilters:
         return self.price_from is not None or self.price_to is not None
 
 
-def _factor_case(column: str, factors: dict[str, Decimal | int | None]) -> Case:
-    whens = [
-        When(**{column: value}, then=Value(Decimal(factor), output_field=COST_FIELD))
-        for value, factor in factors.items()
-        if factor is not None
-    ]
-    return Case(*whens, default=Value(None, output_field=COST_FIELD), output_field=COST_FIELD)
-
-
-def normalised_cost_expression(*, need: Need, price_field: str):
-    """SQL for `pricing.cost_for` on one of the price columns: NULL where it cannot be costed.
-
-    The product of the same three factors `pricing.multiplier` multiplies (units for the need,
-    billing periods, VAT), each a small CASE built by calling the pricing helpers, so the
-    listing's filter and sort use exactly the figure the page shows. NULL in any factor (an
-    unknown number of days, say) makes the whole cost NULL: "cannot compare".
-    """
-    units = _factor_case("price_unit", {unit: pricing.unit_quantity(unit=unit, need=need) for unit in PriceUnit.values})
-    periods = _factor_case(
-        "price_interval",
-        {interval: pricing.interval_periods(interval=interval, need=need) for interval in PriceInterval.values},
-    )
-    vat = _factor_case("vat", {vat: pricing.vat_factor(vat) for vat in VatHandling.values})
-    return ExpressionWrapper(F(price_field) * units * periods * vat, output_field=COST_FIELD)
-
-
-def _bit_set(column: str, bit: int):
-    return GreaterThan(F(column).bitand(bit), 0)
-
-
-def _any_bits(column: str, codes, options) -> Q:
-    bits = {code: 1 << index for index, (code, _label) in enumerate(options)}
-    mask = sum(bits[code] for code in set(codes) if code in bits)
-    return Q(_bit_set(column, mask))
-
-
-def _facet_filters(filters: ServiceFilters) -> dict[str, Q]:
-    """Each facet's condition on its own, so counts can leave one facet out at a time."""
-    conditions = {}
-    if filters.categories:
-        conditions["category"] = Q(category__in=filters.categories)
-    if filters.regions:
-        conditions["region"] = _any_bits("regions", filters.regions, REGIONS)
-    if filters.delivery_modes:
-        conditions["delivery"] = Q(delivery_mode__in=filters.delivery_modes)
-    if filters.offers:
-        conditions["offer"] = Q(council_offer__in=filters.offers)
-    if filters.kinds:
-        conditions["kind"] = _any_bits("kinds_served", filters.kinds, KINDS_SERVED)
-    if filters.min_rating:
-        conditions["rating"] = Q(rating_average__gte=filters.min_rating)
-    return conditions
-
-
-# Facet counting runs as one hand-assembled SQL statement over the filtered rows: the same
-# conditions as `_facet_filters`, written as plain column tests. Built through the ORM, forty
-# conditional counts cost more to compile than the database takes to run them.
-FACET_COLUMNS = ["category", "delivery_mode", "council_offer", "regions", "kinds_served", "rating_average"]
-
-
-def _in(column: str, values) -> tuple[str, list]:
-    values = list(values)
-    return f"t.{column} IN ({', '.join(['%s'] * len(values))})", values
-
-
-def _facet_sql_conditions(filters: ServiceFilters) -> dict[str, tuple[str, list]]:
-    """SQL twins of `_facet_filters`, over the columns FACET_COLUMNS selects."""
-    conditions = {}
-    if filters.categories:
-        conditions["category"] = _in("category", filters.categories)
-    if filters.regions:
-        conditions["region"] = ("(t.regions & %s) <> 0", [mask_from_codes(filters.regions, REGIONS)])
-    if filters.delivery_modes:
-        conditions["delivery"] = _in("delivery_mode", filters.delivery_modes)
-    if filters.offers:
-        conditions["offer"] = _in("council_offer", filters.offers)
-    if filters.kinds:
-        conditions["kind"] = ("(t.kinds_served & %s) <> 0", [mask_from_codes(filters.kinds, KINDS_SERVED)])
-    if filters.min_rating:
-        conditions["rating"] = ("t.rating_average >= %s", [int(filters.min_rating)])
-    return conditions
-
-
-def _facet_options() -> dict[str, list[tuple[str, str, str, list]]]:
-    """Every option of every facet, with the SQL condition a service meets to count for it."""
-    return {
-        "category": [(value, label, "t.category = %s", [value]) for value, label in Category.choices],
-        "region": [(code, label, "(t.regions & %s) <> 0", [1 << index]) for index, (code, label) in enumerate(REGIONS)],
-        "delivery": [(value, label, "t.delivery_mode = %s", [value]) for value, label in DeliveryMode.choices],
-        "offer": [
-            (CouncilOffer.FREE.value, CouncilOffer.FREE.label, "t.council_offer = %s", [CouncilOffer.FREE.value]),
-            (
-                CouncilOffer.SUBSIDISED.value,
-                CouncilOffer.SUBSIDISED.label,
-                "t.council_offer = %s",
-                [CouncilOffer.SUBSIDISED.value],
-            ),
-        ],
-        "kind": [
-            (code, label, "(t.kinds_served & %s) <> 0", [1 << index])
-            for index, (code, label) in enumerate(KINDS_SERVED)
-        ],
-        "rating": [(str(value), label, "t.rating_average >= %s", [value]) for value, label in MIN_RATING_OPTIONS],
-    }
-
-
-def _count_facets(rows: QuerySet, filters: ServiceFilters, options) -> dict[str, int]:
-    """Every option's count, and the total, in one statement over `rows` (already price-filtered)."""
-    conditions = _facet_sql_conditions(filters)
-    columns, params = [], []
-
-    def counted(parts: list[tuple[str, list]], alias: str) -> None:
-        if parts:
-            columns.append(f"COALESCE(SUM(CASE WHEN {' AND '.join(sql for sql, _p in parts)} THEN 1 ELSE 0 END), 0)")
-            for _sql, part_params in parts:
-                params.extend(part_params)
-        else:
-            columns.append("COUNT(*)")
-        names.append(alias)
-
-    names: list[str] = []
-    counted(list(conditions.values()), "__total")
-    for facet, facet_options in options.items():
-        others = [condition for name, condition in conditions.items() if name != facet]
-        for index, (_value, _label, sql, option_params) in enumerate(facet_options):
-            counted([*others, (sql, option_params)], f"{facet}__{index}")
-    inner_sql, inner_params = rows.values_list(*FACET_COLUMNS).order_by().query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(columns)} FROM ({inner_sql}) t",  # noqa: S608 - only our own SQL and placeholders
-            # Placeholders in the SELECT list come before the subquery's.
-            [*params, *inner_params],
-        )
-        values = cursor.fetchone()
-    return {name: int(value or 0) for name, value in zip(names, values, strict=True)}
-
-
 @dataclass
 class FacetOption:
     value: str
@@ -223,16 +68,96 @@ class FacetOption:
     selected: bool
 
 
+@dataclass(frozen=True, slots=True)
+class ListedService:
+    """One result as the listing shows it, read as plain values rather than as a model: a page of
+    100 then costs a third of the time to read."""
+
+    pk: int
+    slug: str
+    name: str
+    summary: str
+    category: str
+    delivery_mode: str
+    typical_duration: str
+    council_offer: str
+    price_min: Decimal
+    price_max: Decimal
+    price_unit: str
+    price_interval: str
+    vat: str
+    review_count: int
+    rating_average: Decimal | None
+    provider_name: str
+
+    @property
+    def category_label(self) -> str:
+        return Category(self.category).label
+
+    @property
+    def delivery_label(self) -> str:
+        return DeliveryMode(self.delivery_mode).label
+
+    @property
+    def offer_label(self) -> str:
+        return CouncilOffer(self.council_offer).label if self.council_offer else ""
+
+    # The same helpers as the model's (see models.ServiceContent).
+    price_text = ServiceContent.price_text
+    cost_for = ServiceContent.cost_for
+
+
+LISTED_COLUMNS = [field.name for field in dataclasses.fields(ListedService)][:-1] + ["provider__organisation__name"]
+
+
+class ListingResults:
+    """The matching services in order, read from the database one slice (a page) at a time.
+
+    Behaves like the queryset it replaces for the paginator and the tests: `count()`, `len()`,
+    slicing and iteration.
+    """
+
+    def __init__(self, *, ordered_bits, total: int, ids: list[int]):
+        self._ordered_bits = ordered_bits  # (start, stop) -> bits in order
+        self._total = total
+        self._ids = ids
+
+    def count(self) -> int:
+        return self._total
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __iter__(self):
+        return iter(self[0 : self._total])
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            if not 0 <= item < self._total:
+                raise IndexError(item)
+            return self[item : item + 1][0]
+        start, stop, step = item.indices(self._total)
+        if step != 1:
+            raise ValueError("Listing results can only be sliced in order.")
+        if start >= stop:
+            return []
+        ids = [self._ids[bit] for bit in self._ordered_bits(start, stop)]
+        rows = Service.objects.filter(pk__in=ids, is_published=True, withdrawn=False).values_list(*LISTED_COLUMNS)
+        by_id = {row[0]: ListedService(*row) for row in rows}
+        # A service withdrawn since the index was built is dropped, never shown.
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
 @dataclass
 class ServiceSearch:
-    """The listing's results (a lazy queryset to paginate) and everything shown beside them."""
+    """The listing's results (lazy, read a page at a time) and everything shown beside them."""
 
-    services: QuerySet
+    services: ListingResults
     facets: dict[str, list[FacetOption]]
     # Services left out of a price filter, or sorted last, because their unit cannot be costed.
     uncomparable_count: int
     uncomparable_units: list[str]
-    # How many services match: counted with the facets, so pagination need not count again.
+    # How many services match: the paginator is told, so it never counts again.
     total: int
 
 
@@ -245,23 +170,40 @@ def _search_condition(q: str) -> Q:
     return condition
 
 
-LISTING_VERSION_KEY = "marketplace:listing-version"
-COUNTS_CACHE_SECONDS = 300
+def _text_matches(q: str) -> dict[int, int]:
+    """Listed services matching every word of `q`, with how many of the words are in the name."""
+    words = q.split()[:8]
+    in_name = sum(
+        (Case(When(name__icontains=word, then=Value(1)), default=Value(0)) for word in words),
+        start=Value(0, output_field=IntegerField()),
+    )
+    rows = (
+        Service.objects.filter(_search_condition(q), is_published=True, withdrawn=False)
+        .annotate(in_name=in_name)
+        .values_list("pk", "in_name")
+    )
+    return dict(rows)
 
 
-def listing_version() -> int:
-    """A number that changes whenever what the listing shows may have changed."""
-    version = cache.get(LISTING_VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(LISTING_VERSION_KEY, version, None)
-    return version
+def _selected_masks(index: listing_index.ListingIndex, filters: ServiceFilters) -> dict[str, int]:
+    """Each chosen facet's services on its own, so counts can leave one facet out at a time."""
+    chosen = {
+        "category": filters.categories,
+        "region": filters.regions,
+        "delivery": filters.delivery_modes,
+        "offer": filters.offers,
+        "kind": filters.kinds,
+    }
+    masks = {facet: index.any_of(facet, values) for facet, values in chosen.items() if values}
+    if filters.min_rating:
+        masks["rating"] = index.rating_at_least(int(filters.min_rating))
+    return masks
 
 
-def _counts_key(filters: ServiceFilters, price_matters: bool) -> str:
-    shape = repr(dataclasses.replace(filters, sort="price" if price_matters else ""))
-    digest = hashlib.sha256(shape.encode()).hexdigest()[:32]
-    return f"marketplace:counts:{listing_version()}:{digest}"
+def _and(masks, start: int) -> int:
+    for mask in masks:
+        start &= mask
+    return start
 
 
 def service_search(*, filters: ServiceFilters) -> ServiceSearch:
@@ -272,50 +214,20 @@ def service_search(*, filters: ServiceFilters) -> ServiceSearch:
     Price filters apply to the cost of the officer's need (see `pricing`); services whose
     unit cannot be costed for that need are left out and reported, never guessed.
     """
-    base = Service.objects.filter(is_published=True, withdrawn=False)
+    index = listing_index.current()
+    need = filters.need
+    base = index.everything
+    name_matches: dict[int, int] = {}
     if filters.q:
-        base = base.filter(_search_condition(filters.q))
-    base = base.alias(
-        cost_low=normalised_cost_expression(need=filters.need, price_field="price_min"),
-        cost_high=normalised_cost_expression(need=filters.need, price_field="price_max"),
-    )
-    uncomparable = Q(cost_low__isnull=True)
+        name_matches = _text_matches(filters.q)
+        base = index.bits_of(name_matches)
+    priced = base
     if filters.price_filtered:
-        price = Q(cost_low__isnull=False)
-        if filters.price_to is not None:
-            price &= Q(cost_low__lte=filters.price_to)
-        if filters.price_from is not None:
-            price &= Q(cost_high__gte=filters.price_from)
-    else:
-        price = Q()
+        priced &= index.price_range(need=need, low=filters.price_from, high=filters.price_to)
 
-    conditions = _facet_filters(filters)
-    options = _facet_options()
-    all_facets = Q(*conditions.values()) if conditions else Q()
-    price_matters = filters.price_filtered or filters.sort.startswith("price")
-
-    def count_everything() -> dict:
-        # The price condition is the same for every count, so it filters the rows once.
-        counts = _count_facets(base.filter(price), filters, options)
-        counts["__uncomparable"] = (
-            list(
-                base.filter(all_facets, uncomparable)
-                .values_list("price_unit", "price_interval")
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
-            if price_matters
-            else []
-        )
-        return counts
-
-    # Counts only change when a listing is approved or a review changes, and those bump the
-    # listing version (services.listing_changed), so they are cached per filter combination.
-    counts = cache.get_or_set(_counts_key(filters, price_matters), count_everything, COUNTS_CACHE_SECONDS)
-    uncomparable_groups = counts["__uncomparable"]
-    uncomparable_count = sum(n for _unit, _interval, n in uncomparable_groups)
-
-    selected = {
+    selected = _selected_masks(index, filters)
+    matching = _and(selected.values(), priced)
+    chosen_values = {
         "category": set(filters.categories),
         "region": set(filters.regions),
         "delivery": set(filters.delivery_modes),
@@ -323,50 +235,57 @@ def service_search(*, filters: ServiceFilters) -> ServiceSearch:
         "kind": set(filters.kinds),
         "rating": {str(filters.min_rating)} if filters.min_rating else set(),
     }
-    facets = {
-        facet: [
-            FacetOption(value, label, counts[f"{facet}__{index}"], value in selected[facet])
-            for index, (value, label, _sql, _params) in enumerate(facet_options)
+    facets = {}
+    for facet, options in FACET_OPTIONS.items():
+        others = _and((mask for name, mask in selected.items() if name != facet), priced)
+        facets[facet] = [
+            FacetOption(value, label, (others & index.option(facet, value)).bit_count(), value in chosen_values[facet])
+            for value, label in options
         ]
-        for facet, facet_options in options.items()
-    }
 
-    services = base.filter(all_facets, price).select_related("provider__organisation")
-    services = services.order_by(*_ordering(filters), "shuffle_key", "pk")
+    uncomparable_count, uncomparable_units = 0, set()
+    if filters.price_filtered or filters.sort.startswith("price"):
+        all_facets = _and(selected.values(), base)
+        for shape in index.uncomparable(need):
+            count = (all_facets & shape.bits).bit_count()
+            if count:
+                uncomparable_count += count
+                uncomparable_units.add(pricing.missing_for(unit=shape.unit, interval=shape.interval, need=need))
 
-    uncomparable_units = sorted(
-        {
-            pricing.missing_for(unit=unit, interval=interval, need=filters.need)
-            for unit, interval, _n in uncomparable_groups
-        }
-        - {""}
-    )
     return ServiceSearch(
-        services=services,
+        services=ListingResults(
+            ordered_bits=_orderer(index, matching, filters, name_matches), total=matching.bit_count(), ids=index.ids
+        ),
         facets=facets,
         uncomparable_count=uncomparable_count,
-        total=counts["__total"],
-        uncomparable_units=uncomparable_units,
+        uncomparable_units=sorted(uncomparable_units - {""}),
+        total=matching.bit_count(),
     )
 
 
-def _ordering(filters: ServiceFilters) -> list:
-    if filters.sort == "price_low":
-        return [F("cost_low").asc(nulls_last=True)]
-    if filters.sort == "price_high":
-        return [F("cost_high").desc(nulls_last=True)]
-    if filters.sort == "rating":
-        return ["-rating_score"]
-    if filters.sort == "reviews":
-        return ["-review_count"]
-    if filters.q:
-        words = filters.q.split()[:8]
-        in_name = sum(
-            (Case(When(name__icontains=word, then=Value(1)), default=Value(0)) for word in words),
-            start=Value(0, output_field=IntegerField()),
-        )
-        return [in_name.desc(), "-rating_score"]
-    return ["-rating_score"]
+def _orderer(index: listing_index.ListingIndex, matching: int, filters: ServiceFilters, name_matches: dict[int, int]):
+    """A function giving the bits of results `start` to `stop` in the requested order.
+
+    Every order ends with the service's fixed pseudo-random tie-break, never its name.
+    """
+
+    def ordered(start: int, stop: int) -> list[int]:
+        if filters.sort == "price_low":
+            bits = index.by_cost(matching, filters.need, highest_first=False)
+        elif filters.sort == "price_high":
+            bits = index.by_cost(matching, filters.need, highest_first=True)
+        elif filters.sort == "reviews":
+            bits = index.in_order(matching, index.by_reviews)
+        elif filters.sort == "relevance" and filters.q:
+            # More of the words in the name first, then the default order (the bit order).
+            in_name = {index.bit_of[pk]: count for pk, count in name_matches.items() if pk in index.bit_of}
+            bits = iter(sorted(index.in_default_order(matching), key=lambda bit: (-in_name[bit], bit)))
+        else:
+            # Rating, and relevance without a search: the default order, skipping to `start`.
+            return listing_index.page_bits(index.in_default_order(matching, skip=start), 0, stop - start)
+        return listing_index.page_bits(bits, start, stop)
+
+    return ordered
 
 
 def service_public_get(*, slug: str) -> Service | None:

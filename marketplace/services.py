@@ -36,8 +36,8 @@ PRIOR_WEIGHT = 5
 
 
 def listing_changed() -> None:
-    """Tell the listing its cached counts are stale (a listing or a rating changed)."""
-    from marketplace.selectors import LISTING_VERSION_KEY
+    """Tell every process its listing index is stale (a listing or a rating changed)."""
+    from marketplace.listing_index import LISTING_VERSION_KEY
 
     try:
         cache.incr(LISTING_VERSION_KEY)

@@ -37,6 +37,8 @@ from marketplace.models import (
     ServiceRevision,
     Shortlist,
 )
+from marketplace.templatetags.marketplace_tags import cost as cost_html
+from marketplace.templatetags.marketplace_tags import rating as rating_html
 from marketplace.text import render_markdown
 
 
@@ -71,10 +73,7 @@ def service_list(request, page=None):
     if any((need.days, need.people, need.months)):
         services.need_remember(request=request, need=need)
     shortlisted = set(selectors.shortlist_service_ids(request=request))
-    results = [
-        {"service": service, "cost": service.cost_for(need), "shortlisted": service.pk in shortlisted}
-        for service in page_obj.object_list
-    ]
+    results = _listing_rows(page_obj.object_list, need=need, shortlisted=shortlisted)
     return render(
         request,
         "marketplace/marketplace_index_page.html",
@@ -100,6 +99,35 @@ def service_list(request, page=None):
             ],
         },
     )
+
+
+def _listing_rows(page: list[selectors.ListedService], *, need, shortlisted: set[int]) -> list[dict]:
+    """What each result shows, as plain values: a page of 100 renders without an attribute
+    lookup, a URL reversal or a template tag per row."""
+    # Slugs are URL-safe, so one reversal serves every row.
+    detail = reverse("marketplace:service_detail", kwargs={"slug": "-"})
+    need_query = _need_query(need)
+    rows = []
+    for service in page:
+        url = detail.replace("/-/", f"/{service.slug}/")
+        rows.append(
+            {
+                "service": service,
+                "name": service.name,
+                "url": f"{url}?{need_query}" if need_query else url,
+                "provider": service.provider_name,
+                "category": service.category_label,
+                "offer": service.offer_label,
+                "summary": service.summary,
+                "price": service.price_text,
+                "cost": cost_html(service.cost_for(need), need),
+                "rating": rating_html(service),
+                "delivery": service.delivery_label,
+                "duration": service.typical_duration,
+                "shortlisted": service.pk in shortlisted,
+            }
+        )
+    return rows
 
 
 def service_detail(request, slug):

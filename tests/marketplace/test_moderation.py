@@ -49,7 +49,8 @@ def test_a_new_listing_is_not_public_until_a_moderator_approves_it(
     assert "Budget resilience clinic" not in client.get("/marketplace/").content.decode()
     assert mail.outbox and moderator.email in mail.outbox[0].to
 
-    revision_approve(revision=service.revisions.get(), moderator=moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        revision_approve(revision=service.revisions.get(), moderator=moderator)
     service.refresh_from_db()
     assert service.is_published
     assert service.price_max == Decimal("1200.50")

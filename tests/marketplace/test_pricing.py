@@ -15,7 +15,7 @@ from marketplace.pricing import (
     cost_for,
     price_label,
 )
-from marketplace.selectors import normalised_cost_expression
+from marketplace.selectors import ServiceFilters, service_search
 
 D = Decimal
 
@@ -158,29 +158,44 @@ def test_price_label_reads_like_a_price_list():
 
 
 @pytest.mark.django_db
-def test_the_listing_filter_costs_every_unit_exactly_as_the_page_does():
-    """The SQL behind the price filter and sort is generated from the same helper."""
+def test_the_listing_filters_and_sorts_every_unit_on_exactly_the_cost_the_page_shows():
+    """For every unit, interval and VAT rule: a price filter with the shown cost as both bounds
+    finds the service, a penny either side does not, and the price sort follows the shown cost."""
     for index, (unit, interval, vat) in enumerate(
         itertools.product(PriceUnit.values, PriceInterval.values, VatHandling.values)
     ):
         ServiceFactory(
+            name=f"Shape {index}",
             price_min=D("95.50") + index,
             price_max=D("1234.25") + index,
             price_unit=unit,
             price_interval=interval,
             vat=vat,
         )
+    services = list(Service.objects.all())
+    penny = D("0.01")
     for need in (Need(), Need(days=3), Need(people=7, months=13), Need(days=2, people=5, months=6)):
-        rows = Service.objects.annotate(
-            low=normalised_cost_expression(need=need, price_field="price_min"),
-            high=normalised_cost_expression(need=need, price_field="price_max"),
-        )
-        for service in rows:
+        for service in services:
             expected = service.cost_for(need)
+
+            def found(low, high, service=service, need=need):
+                search = service_search(filters=ServiceFilters(price_from=low, price_to=high, need=need))
+                return service.name in [result.name for result in search.services]
+
             if expected.comparable:
-                assert (D(service.low).quantize(D("0.01")), D(service.high).quantize(D("0.01"))) == (
-                    expected.low,
-                    expected.high,
-                )
+                assert found(expected.low, expected.low), (service.name, need)
+                assert found(expected.high, expected.high), (service.name, need)
+                assert not found(None, expected.low - penny), (service.name, need)
+                assert not found(expected.high + penny, None), (service.name, need)
             else:
-                assert service.low is None and service.high is None
+                assert not found(D(0), None), (service.name, need)
+        low_first = [s.name for s in service_search(filters=ServiceFilters(sort="price_low", need=need)).services]
+        costs = {service.name: service.cost_for(need) for service in services}
+        comparable = [name for name in low_first if costs[name].comparable]
+        assert low_first[: len(comparable)] == comparable, "services that cannot be costed come last"
+        assert [costs[name].low for name in comparable] == sorted(costs[name].low for name in comparable)
+        high_first = [s.name for s in service_search(filters=ServiceFilters(sort="price_high", need=need)).services]
+        comparable = [name for name in high_first if costs[name].comparable]
+        assert [costs[name].high for name in comparable] == sorted(
+            (costs[name].high for name in comparable), reverse=True
+        )
