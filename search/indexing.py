@@ -27,6 +27,9 @@ from accounts.models import (
 from search.models import LEVEL_MEMBERS, LEVEL_PUBLIC
 from search.registry import people_facts
 
+# Recent activity adds to standing, decaying month by month.
+MONTH = 30 * 86400.0
+
 VIS_LEVEL = {Visibility.PUBLIC: LEVEL_PUBLIC, Visibility.MEMBERS: LEVEL_MEMBERS}
 
 # Labels used for facets and explanations.

@@ -115,3 +115,31 @@ class NameToken(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class IndexState(models.Model):
+    """The people index's current version: bumped by every write, in the writer's transaction.
+
+    Each process keeps facet bitmaps in memory (search.backends.facet_index) and compares its
+    version with this row on each search; the row lock serialises writers, so versions commit
+    in order and a reader that sees version N can trust that every change up to N is visible.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=32, blank=True, help_text="Random per write: tells apart histories.")
+
+    def __str__(self) -> str:
+        return f"people index version {self.version}"
+
+
+class IndexChange(models.Model):
+    """Which entries one write to the people index changed, so readers can catch up in place."""
+
+    version = models.BigIntegerField(primary_key=True)
+    token = models.CharField(max_length=32)
+    entry_ids = models.JSONField(default=list, blank=True)
+    everything = models.BooleanField(default=False, help_text="The whole index changed: readers start again.")
+
+    def __str__(self) -> str:
+        return f"people index change {self.version}"

@@ -11,9 +11,9 @@ match, show or count for anonymous visitors.
 
 from __future__ import annotations
 
-import hashlib
+import heapq
 import json
-import time
+import math
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -28,8 +28,9 @@ from search.backends.base import (
     WordBuckets,
     close_words,
 )
-from search.indexing import FACET_LABELS, PersonDoc, now_epoch
-from search.models import LEVEL_PUBLIC, NameToken, PersonEntry, PersonTerm
+from search.backends.facet_index import bitmap_of, facet_index, index_changed, members
+from search.indexing import FACET_LABELS, MONTH, PersonDoc, now_epoch
+from search.models import LEVEL_MEMBERS, LEVEL_PUBLIC, NameToken, PersonEntry, PersonTerm
 
 ENTRY_FIELDS = [
     "user_id",
@@ -59,8 +60,6 @@ ENTRY_FIELDS = [
     "last_active",
 ]
 FTS_COLUMNS = "name, headline_pub, skills_pub, body_pub, headline_mem, skills_mem, body_mem"
-INDEX_VERSION_CACHE_KEY = "search:people-index-version"
-COUNTS_CACHE_SECONDS = 300
 NAME_TOKENS_CACHE_KEY = "search:name-tokens:v1"
 PUBLIC_COLUMNS = "{name headline_pub skills_pub body_pub}"
 # bm25 weights, in FTS column order: name, headline, skills, body (public, then members).
@@ -70,7 +69,6 @@ BM25_PUBLIC = "10.0, 3.0, 5.0, 1.0, 0.0, 0.0, 0.0"
 # SQLite's way of ranking exact skill matches first without a per-row look-up.
 BM25_MEMBERS_SKILL = "10.0, 3.0, 15.0, 1.0, 3.0, 15.0, 1.0"
 BM25_PUBLIC_SKILL = "10.0, 3.0, 15.0, 1.0, 0.0, 0.0, 0.0"
-MONTH = 30 * 86400.0
 SKILL_MATCH_BOOST = 1.5
 SKILL_FACET_SIZE = 15
 
@@ -108,12 +106,13 @@ class DatabaseBackend:
         vocabulary = name_buckets() if words else []
         return [[word, *close_words(word, vocabulary)] for word in words]
 
-    def _match(self, query: PeopleQuery, matched_skill: str = ""):
+    def _match(self, query: PeopleQuery, matched_skill: str = "", alternatives: list[list[str]] | None = None):
         """(FROM clause, WHERE clause, params, relevance expression, relevance params)."""
         words = query.words
         if not words:
             return "search_personentry e", "1=1", [], "1.0", []
-        alternatives = self._alternatives(words)
+        if alternatives is None:
+            alternatives = self._alternatives(words)
         if self.vendor == "sqlite":
             expression = " AND ".join(
                 "(" + " OR ".join([f'"{alts[0]}"*', *(f'"{alt}"' for alt in alts[1:])]) + ")" for alts in alternatives
@@ -141,44 +140,6 @@ class DatabaseBackend:
             [tsquery],
         )
 
-    def _filter(self, facet: str, values: tuple[str, ...], level: int):
-        marks = ", ".join(["%s"] * len(values))
-        if facet == "skill":
-            clause = (
-                "e.profile_id IN (SELECT t.entry_id FROM search_personterm t WHERE "
-                f"t.kind = 'skill' AND t.vis <= %s AND t.value IN ({marks}))"
-            )
-            return clause, [level, *values]
-        if facet in ("sector", "kind", "tier"):
-            column, vis = {
-                "sector": ("e.sector", "e.sector_vis"),
-                "kind": ("e.organisation_kind", "e.organisation_vis"),
-                "tier": ("e.organisation_tier", "e.organisation_vis"),
-            }[facet]
-            return f"({column} IN ({marks}) AND {vis} <= %s)", [*values, level]
-        if facet == "peer":
-            parts, params = [], []
-            if "accredited" in values:
-                parts.append("e.peer_accredited")
-            statuses = [value for value in values if value != "accredited"]
-            if statuses:
-                parts.append(f"e.peer_status IN ({', '.join(['%s'] * len(statuses))})")
-                params.extend(statuses)
-            return "(" + " OR ".join(parts) + ")", params
-        if facet == "availability":
-            return f"e.availability IN ({marks})", list(values)
-        raise ValueError(f"unknown facet {facet!r}")
-
-    def _filters(self, query: PeopleQuery, *, skip: str = ""):
-        clauses, params = [], []
-        for facet, values in query.filters.items():
-            if facet == skip or not values:
-                continue
-            clause, clause_params = self._filter(facet, values, query.level)
-            clauses.append(clause)
-            params.extend(clause_params)
-        return (" AND ".join(clauses) or "1=1"), params
-
     def _score(self, query: PeopleQuery, relevance: str, matched_skill: str):
         """Relevance times standing (accreditation, contributions, recent activity)."""
         params: list = [now_epoch()]
@@ -199,173 +160,200 @@ class DatabaseBackend:
     # --- queries ------------------------------------------------------------------------
 
     def search(self, query: PeopleQuery, *, matched_skill: str = "") -> PeopleResults:
-        source, match, match_params, relevance, relevance_params = self._match(query, matched_skill)
-        where, where_params = self._filters(query)
-        score, score_params = self._score(query, relevance, matched_skill)
+        """Counts from the facet bitmaps, hits from one ranked statement.
+
+        The text match becomes a bitmap (one index look-up); AND-ing it with each facet's
+        bitmaps gives every count. Hits come from the full-text index ranked by relevance and
+        standing, restricted to the filtered people when there are filters; without words,
+        the filtered people are listed by standing from the in-memory browse order.
+        """
+        index = facet_index()
+        level = query.level
+        wanted_by_facet = {
+            facet: index.filter_bits(facet, values, level) for facet, values in query.filters.items() if values
+        }
         offset = (query.page - 1) * query.per_page
-        select, hits_source = "e.profile_id", source
-        if match_params:
-            order = "score DESC, e.profile_id"
-            if self.vendor == "sqlite" and not query.filters:
-                # Text only: rank from the FTS table alone (it carries standing and activity).
-                hits_source, select, order = "search_personfts f", "f.rowid", "score DESC, f.rowid"
-                score = (
-                    score.replace("e.standing", "f.standing")
-                    .replace("e.last_active", "f.last_active")
-                    .replace("e.profile_id", "f.rowid")
-                )
+        if not query.words:
+            matched = index.everyone
+        elif self.vendor == "sqlite":
+            alternatives = self._alternatives(query.words)
+            _, match, match_params, relevance, _ = self._match(query, matched_skill, alternatives)
+            match_sql = (match, match_params, relevance)
+            # One word, or a whole skill: good matches nearly reach the relevance bound, so the
+            # ranking can stop after the best-standing people (`_rank_sqlite`). Otherwise everyone
+            # matching is scored, in the same statement that finds them.
+            scored = None if len(alternatives) == 1 or matched_skill else self._relevance(match_sql, None)
+            if scored is None:
+                matched = bitmap_of(self._matching_ids(match, match_params))
+            else:
+                matched = bitmap_of(entry_id for entry_id, _ in scored)
         else:
-            # No words: standing, then recent activity, straight from an index.
-            score, score_params = "e.standing", []
-            order = "e.standing DESC, e.last_active DESC, e.profile_id"
-        sql = (
-            f"SELECT {select}, {score} AS score FROM {hits_source} "
-            f"WHERE {match} AND {where} ORDER BY {order} LIMIT %s OFFSET %s"
-        )
-        params = [
-            *relevance_params,
-            *score_params,
-            *match_params,
-            *where_params,
-            query.per_page,
-            offset,
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            ranked = cursor.fetchall()
-        total, facets = self._cached_counts(query, source, match, match_params)
-        hits = self._hits(ranked, level=query.level)
+            _, match, match_params, _, _ = self._match(query, matched_skill)
+            matched = bitmap_of(self._matching_ids(match, match_params))
+        wanted = matched
+        for bits in wanted_by_facet.values():
+            wanted &= bits
+        total = wanted.bit_count()
+        facets = self._facet_values(query, self._facet_counts(index, level, matched, wanted_by_facet))
+        only = None if wanted == matched else wanted
+        if not total or offset >= total:
+            ranked = []
+        elif not query.words:
+            ranked = [
+                (entry_id, -index.keys[entry_id][0])
+                for entry_id in index.browse(wanted, offset=offset, limit=query.per_page)
+            ]
+        elif self.vendor == "sqlite" and scored is not None:
+            if only is not None:
+                allowed = set(members(only))
+                scored = [(entry_id, relevance) for entry_id, relevance in scored if entry_id in allowed]
+            ranked = self._best(index, scored, offset=offset, limit=query.per_page)
+        elif self.vendor == "sqlite":
+            ranked = self._rank_sqlite(
+                index,
+                match_sql,
+                bound=self._relevance_bound(query, alternatives, matched_skill, matched.bit_count(), index),
+                matched=matched,
+                wanted=wanted,
+                offset=offset,
+                limit=query.per_page,
+            )
+        else:
+            ranked = self._ranked(query, matched_skill, only=None if only is None else members(only), offset=offset)
+        hits = self._hits(ranked, level=level)
         for hit in hits:
             if matched_skill and matched_skill in hit.skills:
                 hit.matched_skill = matched_skill
         return PeopleResults(query=query, total=total, hits=hits, facets=facets)
 
-    def _cached_counts(self, query, source, match, match_params):
-        """Counts are the expensive part of a broad query: they are kept for a few minutes,
-        keyed by the index version, so any write to the index makes them recount at once."""
-        version = cache.get(INDEX_VERSION_CACHE_KEY)
-        if version is None:
-            version = str(time.time_ns())
-            cache.set(INDEX_VERSION_CACHE_KEY, version, None)
-        fingerprint = hashlib.sha256(
-            repr((query.level, match_params, sorted(query.filters.items()))).encode()
-        ).hexdigest()
-        key = f"search:people-counts:{version}:{fingerprint}"
-        cached = cache.get(key)
-        if cached is None:
-            cached = self._counts(query, source, match, match_params)
-            cache.set(key, cached, COUNTS_CACHE_SECONDS)
-        return cached
+    def _relevance(self, match_sql, ids: list[int] | None) -> list[tuple[int, float]]:
+        """SQLite: (id, bm25 relevance) of these matching people, from the FTS index alone.
 
-    def _counts(self, query, source, match, match_params):
-        """The total and every facet's counts from two scans of the match.
-
-        The single-valued facets come from one GROUP BY over all their columns at once (a few
-        hundred groups at most); each facet's counts are then summed in Python over the groups
-        that pass every *other* facet's filter. Skills, which are many per person, are counted
-        over the terms table in a second statement.
+        Standing and activity are applied in memory (`_rank_sqlite`): reading them from the
+        FTS table's stored rows would decode each row's text and cost more than bm25 itself.
         """
-        level = query.level
-        params: list = []
-        if match_params:
-            # Drive both statements from the (usually small) match; CROSS JOIN fixes SQLite's
-            # join order and is plain SQL on PostgreSQL.
-            cte = f"WITH m AS MATERIALIZED (SELECT e.profile_id AS id FROM {source} WHERE {match}) "
-            base = "m CROSS JOIN search_personentry e WHERE e.profile_id = m.id"
-            # `t.kind || ''` stops SQLite from choosing the (kind, ...) index over (entry, kind).
-            term_base = (
-                "m CROSS JOIN search_personterm t CROSS JOIN search_personentry e "
-                "WHERE t.entry_id = m.id AND e.profile_id = m.id AND t.kind || '' = 'skill'"
-            )
-        else:
-            cte = ""
-            base = "search_personentry e WHERE 1=1"
-            term_base = (
-                "search_personterm t CROSS JOIN search_personentry e "
-                "WHERE e.profile_id = t.entry_id AND t.kind = 'skill'"
-            )
-        skill_values = query.filters.get("skill", ())
-        if skill_values:
-            skill_clause, skill_params = self._filter("skill", skill_values, level)
-            skill_flag = f"CASE WHEN {skill_clause} THEN 1 ELSE 0 END"
-        else:
-            skill_flag, skill_params = "1", []
-        group_sql = (
-            f"{cte}SELECT e.sector, e.sector_vis, e.organisation_kind, e.organisation_tier, "
-            "e.organisation_vis, e.peer_status, CASE WHEN e.peer_accredited THEN 1 ELSE 0 END, "
-            f"e.availability, {skill_flag}, COUNT(*) FROM {base} "
-            "GROUP BY e.sector, e.sector_vis, e.organisation_kind, e.organisation_tier, "
-            "e.organisation_vis, e.peer_status, e.peer_accredited, e.availability"
-            + (f", {skill_flag}" if skill_values else "")
-        )
-        params = [*match_params, *skill_params, *(skill_params if skill_values else [])]
-        where, where_params = self._filters(query, skip="skill")
-        skill_sql = f"{cte}SELECT t.value, COUNT(*) FROM {term_base} AND t.vis <= %s AND {where} GROUP BY t.value"
+        match, match_params, relevance = match_sql
+        # `+f.rowid`: filter the full-text scan by the list. A plain rowid constraint would make
+        # SQLite run the whole full-text query once per listed id.
+        sql = f"SELECT f.rowid, {relevance} FROM search_personfts f WHERE {match}"
+        params = list(match_params)
+        if ids is not None:
+            sql += " AND +f.rowid IN (SELECT value FROM json_each(%s))"
+            params.append(json.dumps(ids))
         with connection.cursor() as cursor:
-            cursor.execute(group_sql, params)
-            groups = cursor.fetchall()
-            cursor.execute(skill_sql, [*match_params, level, *where_params])
-            skill_counts = dict(cursor.fetchall())
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
-        selected = {facet: set(values) for facet, values in query.filters.items()}
+    @staticmethod
+    def _relevance_bound(query: PeopleQuery, alternatives, matched_skill: str, matched: int, index) -> float | None:
+        """An upper bound of anyone's bm25 relevance for this query, or None if unknown.
 
-        def passes(facet: str, row) -> bool:
-            wanted = selected.get(facet)
-            if not wanted:
-                return True
-            sector, sector_vis, kind, tier, org_vis, status, accredited, availability, skill_ok, _ = row
-            if facet == "sector":
-                return sector_vis <= level and sector in wanted
-            if facet == "kind":
-                return org_vis <= level and kind in wanted
-            if facet == "tier":
-                return org_vis <= level and tier in wanted
-            if facet == "peer":
-                return bool(accredited and "accredited" in wanted) or status in wanted
-            if facet == "availability":
-                return availability in wanted
-            return bool(skill_ok)
+        FTS5's bm25 adds, per phrase, idf * f * (k1 + 1) / (f + k1 * (1 - b + b * len / avglen)),
+        which never exceeds idf * (k1 + 1) however often the phrase occurs (k1 = 1.2). A
+        word's only phrase occurs in every matching row, so its idf is at most that of a
+        phrase found in `matched` rows; typo alternatives may be rarer, so they are bounded
+        by the idf of a phrase found once.
+        """
+        rows = index.everyone.bit_count() + 1
+        if not matched:
+            return None
 
-        counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-        counts["skill"] = {value: int(n) for value, n in skill_counts.items() if n}
-        total = 0
-        for row in groups:
-            sector, sector_vis, kind, tier, org_vis, status, accredited, availability, _, n = row
-            passing = {facet: passes(facet, row) for facet in FACETS}
-            if all(passing.values()):
-                total += n
+        def idf(hits: float) -> float:
+            value = math.log((rows - hits + 0.5) / (hits + 0.5))
+            return max(1e-06, value)
 
-            def others(facet: str, passing=passing) -> bool:
-                return all(ok for name, ok in passing.items() if name != facet)
+        bound = 0.0
+        for alts in alternatives:
+            bound += idf(matched) if len(alts) == 1 else idf(0) * len(alts)
+        return bound * 2.2
 
-            def add(facet: str, value: str, n=n) -> None:
-                if value:
-                    counts[facet][value] = counts[facet].get(value, 0) + n
+    @staticmethod
+    def _best(index, rows, *, offset: int, limit: int) -> list[tuple[int, float]]:
+        """One page of (id, score) from (id, relevance) rows, best first: relevance times
+        standing with activity decaying (the formula of `_score`), standing from the facet index."""
+        keys = index.keys
+        now = now_epoch()
+        scored = []
+        for entry_id, relevance in rows:
+            key = keys.get(entry_id)
+            if key is None:
+                scored.append((-relevance, entry_id))
+                continue
+            age = now + key[1]
+            scored.append((-relevance * (1.0 - key[0] + 0.5 / (1.0 + max(0, age) / MONTH)), entry_id))
+        return [(entry_id, -value) for value, entry_id in heapq.nsmallest(offset + limit, scored)[offset:]]
 
-            if others("sector") and sector_vis <= level:
-                add("sector", sector)
-            if others("kind") and org_vis <= level:
-                add("kind", kind)
-            if others("tier") and org_vis <= level:
-                add("tier", tier)
-            if others("peer"):
-                add("peer", status)
-                if accredited:
-                    add("peer", "accredited")
-            if others("availability"):
-                add("availability", availability)
+    def _rank_sqlite(self, index, match_sql, *, bound, matched: int, wanted: int, offset: int, limit: int):
+        """One page of (id, score), computing bm25 for as few people as exactness allows.
 
+        The people in the best standing tier are scored first. Nobody in a later tier can
+        score more than `bound` times that tier's largest multiplier, so if the page's last
+        score beats that, the page is final: the same page that scoring everyone would give.
+        Otherwise everyone is scored.
+        """
+        need = offset + limit
+        if bound is not None and wanted.bit_count() > 2000:
+            tiers = [(bits & wanted, multiplier) for bits, multiplier in index.tiers() if bits & wanted]
+            best = self._best(index, self._relevance(match_sql, members(tiers[0][0])), offset=0, limit=need)
+            later = max((multiplier for _, multiplier in tiers[1:]), default=0.0)
+            if len(best) >= need and best[-1][1] > bound * later:
+                return best[offset:]
+        rows = self._relevance(match_sql, None if wanted == matched else members(wanted))
+        return self._best(index, rows, offset=offset, limit=limit)
+
+    def _matching_ids(self, match: str, params: list) -> list[int]:
+        """Everyone the words match, from the full-text index alone."""
+        if self.vendor == "sqlite":
+            sql = f"SELECT rowid FROM search_personfts WHERE {match}"
+        else:
+            sql = f"SELECT e.profile_id FROM search_personentry e WHERE {match}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def _ranked(self, query: PeopleQuery, matched_skill: str, *, only: list[int] | None, offset: int):
+        """PostgreSQL: one page of (id, score) for a text query, best first; among `only` if given."""
+        source, match, match_params, relevance, relevance_params = self._match(query, matched_skill)
+        score, score_params = self._score(query, relevance, matched_skill)
+        restrict, restrict_params = ("", []) if only is None else (" AND e.profile_id = ANY(%s)", [only])
+        sql = (
+            f"SELECT e.profile_id, {score} AS score FROM {source} WHERE {match}{restrict} "
+            "ORDER BY score DESC, e.profile_id LIMIT %s OFFSET %s"
+        )
+        params = [*relevance_params, *score_params, *match_params, *restrict_params, query.per_page, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    @staticmethod
+    def _facet_counts(index, level: int, matched: int, wanted_by_facet: dict[str, int]) -> dict[str, dict[str, int]]:
+        """Each facet's counts over the match with every *other* facet's filter applied:
+        a value's count is what selecting it would give."""
+        side = 1 if level >= LEVEL_MEMBERS else 0
+        counts: dict[str, dict[str, int]] = {}
+        for facet in FACETS:
+            base = matched
+            for other, bits in wanted_by_facet.items():
+                if other != facet:
+                    base &= bits
+            values: dict[str, int] = {}
+            if base:
+                for value, pair in index.bits.get(facet, {}).items():
+                    count = (base & pair[side]).bit_count()
+                    if count:
+                        values[value] = count
+            counts[facet] = values
+        return counts
+
+    @staticmethod
+    def _facet_values(query: PeopleQuery, counts: dict[str, dict[str, int]]) -> dict[str, list[FacetValue]]:
+        """Counts as listed: most first, selected values kept, the top skills only."""
         facets = {}
         for facet in FACETS:
-            chosen = selected.get(facet, set())
+            chosen = set(query.filters.get(facet, ()))
             labels = FACET_LABELS.get(facet, {})
             values = [
-                FacetValue(
-                    value=value,
-                    label=labels.get(value, value),
-                    count=count,
-                    selected=value in chosen,
-                )
+                FacetValue(value=value, label=labels.get(value, value), count=count, selected=value in chosen)
                 for value, count in counts[facet].items()
             ]
             # A selected value stays listed even when nothing matches it any more.
@@ -377,7 +365,7 @@ class DatabaseBackend:
             if facet == "skill":
                 values = [v for i, v in enumerate(values) if i < SKILL_FACET_SIZE or v.selected]
             facets[facet] = values
-        return total, facets
+        return facets
 
     def _hits(self, ranked, *, level: int) -> list[PersonHit]:
         if not ranked:
@@ -503,7 +491,7 @@ class DatabaseBackend:
                     "INSERT INTO search_personterm (entry_id, kind, value, vis) VALUES (%s, %s, %s, %s)",
                     terms,
                 )
-        cache.set(INDEX_VERSION_CACHE_KEY, str(time.time_ns()), None)
+            index_changed(ids)
         tokens = set().union(*(doc.name_tokens for doc in docs))
         known = set(name_vocabulary())
         new_tokens = [token[:100] for token in tokens if token[:100] not in known]
@@ -511,15 +499,17 @@ class DatabaseBackend:
             NameToken.objects.bulk_create([NameToken(token=token) for token in new_tokens], ignore_conflicts=True)
             cache.delete(NAME_TOKENS_CACHE_KEY)
 
+    @transaction.atomic
     def delete(self, *, profile_ids: list[int]) -> None:
         PersonEntry.objects.filter(pk__in=profile_ids).delete()
-        cache.set(INDEX_VERSION_CACHE_KEY, str(time.time_ns()), None)
+        index_changed(profile_ids)
 
+    @transaction.atomic
     def clear(self) -> None:
         PersonEntry.objects.all().delete()
         NameToken.objects.all().delete()
         cache.delete(NAME_TOKENS_CACHE_KEY)
-        cache.set(INDEX_VERSION_CACHE_KEY, str(time.time_ns()), None)
+        index_changed(None)
 
     def rebuild(self, docs, *, total: int, progress=None, batch_size: int = 2000) -> int:
         """Reindex everyone in batches, each its own transaction, so the site keeps serving."""

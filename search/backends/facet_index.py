@@ -1,0 +1,353 @@
+# ruff: noqa: S608 - SQL here is assembled from constant fragments and placeholder lists only.
+"""Facet bitmaps for the people index, kept in memory by each process.
+
+Every facet value has two bitmaps over entry ids (a Python int with bit `profile_id` set for
+each person who has the value): one for what everyone may see and one for what signed-in
+members may see. A search turns its text match into a bitmap too; then a facet value's count
+is `(match & other facets' filters & value).bit_count()`, which takes microseconds, so counts
+are computed on every request instead of being cached.
+
+Members-only values are only in the members' bitmaps and hidden values are never stored in the
+index at all, so a visitor's counts cannot include what they may not see.
+
+The bitmaps are built from two queries when a process first searches. Every write to the
+index bumps `IndexState.version` and records which entries it changed (`IndexChange`) inside
+its own transaction; a process that sees a newer version reloads just those entries, or
+rebuilds when it fell too far behind or another history replaced its own (a rolled-back test
+transaction, for instance).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import uuid
+from bisect import bisect_left, insort
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import F
+
+from search.indexing import MONTH, now_epoch
+from search.models import LEVEL_MEMBERS, LEVEL_PUBLIC
+
+# The facets and, per value, [everyone's bitmap, members' bitmap].
+FacetBits = dict[str, dict[str, list[int]]]
+# Catching up with more changed entries than this rebuilds instead.
+MAX_CATCH_UP = 20_000
+# Change records kept for processes that are behind; older ones are pruned by writers.
+KEEP_CHANGES = 500
+ENTRY_COLUMNS = (
+    "profile_id, sector, sector_vis, organisation_kind, organisation_tier, organisation_vis, "
+    "peer_status, peer_accredited, availability, standing, last_active"
+)
+# The internal facet of standing tiers (never shown or counted).
+STANDING = "_standing"
+# Standing tiers: people are grouped by standing so that ranking can score the best first.
+STANDING_TIERS = (3.0, 2.0, 1.5, 1.0, 0.6, 0.3, 0.1, 0.0)
+# Bit positions of each byte value, for listing a bitmap's members.
+BYTE_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
+
+
+def members(bitmap: int) -> list[int]:
+    """The ids set in a bitmap, in increasing order."""
+    found = []
+    data = bitmap.to_bytes((bitmap.bit_length() + 7) // 8, "little")
+    for index, byte in enumerate(data):
+        if byte:
+            base = index * 8
+            found.extend(base + bit for bit in BYTE_BITS[byte])
+    return found
+
+
+def bitmap_of(ids: Iterable[int]) -> int:
+    """A bitmap with these ids set."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    data = bytearray(max(ids) // 8 + 1)
+    for entry_id in ids:
+        data[entry_id >> 3] |= 1 << (entry_id & 7)
+    return int.from_bytes(data, "little")
+
+
+def standing_tier(standing: float) -> int:
+    for tier, floor in enumerate(STANDING_TIERS):
+        if standing >= floor:
+            return tier
+    return len(STANDING_TIERS) - 1
+
+
+def _browse_key(standing: float, last_active: int, entry_id: int) -> tuple:
+    """Browsing without words: standing, then recent activity, then id (as the SQL index)."""
+    return (-standing, -last_active, entry_id)
+
+
+@dataclass
+class FacetIndex:
+    version: int = 0
+    token: str = ""
+    everyone: int = 0
+    bits: FacetBits = field(default_factory=lambda: defaultdict(dict))
+    # Browse order: (-standing, -last_active, id), sorted; and each entry's current key.
+    order: list[tuple] = field(default_factory=list)
+    keys: dict[int, tuple] = field(default_factory=dict)
+    tier_multiplier: dict[str, float] = field(default_factory=dict)
+
+    def value_bits(self, facet: str, value: str, level: int) -> int:
+        pair = self.bits.get(facet, {}).get(value)
+        if pair is None:
+            return 0
+        return pair[LEVEL_MEMBERS] if level >= LEVEL_MEMBERS else pair[LEVEL_PUBLIC]
+
+    def filter_bits(self, facet: str, values: Iterable[str], level: int) -> int:
+        """Who passes a facet filter: anyone with one of the values, as `level` may see them."""
+        result = 0
+        for value in values:
+            result |= self.value_bits(facet, value, level)
+        return result
+
+    def browse(self, wanted: int, *, offset: int, limit: int) -> list[int]:
+        """Ids in `wanted` in browse order, `limit` of them after `offset`."""
+        if wanted == self.everyone:
+            return [key[2] for key in self.order[offset : offset + limit]]
+        if wanted.bit_count() <= 4 * (offset + limit) + 2000:
+            # Few people: sort them directly rather than walking everyone.
+            keys = sorted(self.keys[entry_id] for entry_id in members(wanted) if entry_id in self.keys)
+            return [key[2] for key in keys[offset : offset + limit]]
+        data = wanted.to_bytes((wanted.bit_length() + 7) // 8, "little")
+        size, found, skipped = len(data), [], 0
+        for key in self.order:
+            entry_id = key[2]
+            byte = entry_id >> 3
+            if byte < size and data[byte] >> (entry_id & 7) & 1:
+                if skipped < offset:
+                    skipped += 1
+                    continue
+                found.append(entry_id)
+                if len(found) == limit:
+                    break
+        return found
+
+    def walk(self, wanted: int) -> Iterator[int]:
+        """Ids in `wanted`, in browse order (best standing first), lazily."""
+        data = wanted.to_bytes((wanted.bit_length() + 7) // 8, "little")
+        size = len(data)
+        for key in self.order:
+            entry_id = key[2]
+            byte = entry_id >> 3
+            if byte < size and data[byte] >> (entry_id & 7) & 1:
+                yield entry_id
+
+    # --- building -----------------------------------------------------------------------
+
+    def _memberships(self, row, terms) -> list[tuple[str, str, int]]:
+        (_, sector, sector_vis, kind, tier, org_vis, status, accredited, availability, _, _) = row
+        found = []
+        if sector:
+            found.append(("sector", sector, sector_vis))
+        if kind:
+            found.append(("kind", kind, org_vis))
+        if tier:
+            found.append(("tier", tier, org_vis))
+        if status:
+            found.append(("peer", status, LEVEL_PUBLIC))
+        if accredited:
+            found.append(("peer", "accredited", LEVEL_PUBLIC))
+        if availability:
+            found.append(("availability", availability, LEVEL_PUBLIC))
+        found.extend(("skill", value, vis) for value, vis in terms)
+        found.append((STANDING, str(standing_tier(row[9])), LEVEL_PUBLIC))
+        return found
+
+    def _note_multiplier(self, row, now: int) -> None:
+        """Keep each tier's largest standing multiplier (an upper bound: activity only ages)."""
+        tier = str(standing_tier(row[9]))
+        age = now - row[10]
+        multiplier = 1.0 + row[9] + 0.5 / (1.0 + (max(0, age)) / MONTH)
+        if multiplier > self.tier_multiplier.get(tier, 0.0):
+            self.tier_multiplier[tier] = multiplier
+
+    def tiers(self) -> list[tuple[int, float]]:
+        """(bitmap, largest multiplier) of each standing tier, best first."""
+        found = []
+        for tier, _ in enumerate(STANDING_TIERS):
+            pair = self.bits.get(STANDING, {}).get(str(tier))
+            if pair and pair[0]:
+                found.append((pair[0], self.tier_multiplier.get(str(tier), math.inf)))
+        return found
+
+    def load(self, rows, terms: dict[int, list[tuple[str, int]]]) -> None:
+        """(Re)place these entries: `rows` from ENTRY_COLUMNS, `terms` their skills."""
+        ids: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+        now = now_epoch()
+        for row in rows:
+            entry_id = row[0]
+            self._note_multiplier(row, now)
+            for facet, value, vis in self._memberships(row, terms.get(entry_id, ())):
+                ids[(facet, value, vis)].append(entry_id)
+            key = _browse_key(row[9], row[10], entry_id)
+            old = self.keys.get(entry_id)
+            if old != key:
+                if old is not None:
+                    del self.order[bisect_left(self.order, old)]
+                insort(self.order, key)
+                self.keys[entry_id] = key
+        self.everyone |= bitmap_of(row[0] for row in rows)
+        for (facet, value, vis), entry_ids in ids.items():
+            pair = self.bits[facet].setdefault(value, [0, 0])
+            added = bitmap_of(entry_ids)
+            if vis <= LEVEL_PUBLIC:
+                pair[LEVEL_PUBLIC] |= added
+            if vis <= LEVEL_MEMBERS:
+                pair[LEVEL_MEMBERS] |= added
+
+    def forget(self, entry_ids: list[int]) -> None:
+        """Take these entries out of every bitmap and the browse order."""
+        gone = bitmap_of(entry_ids)
+        keep = ~gone
+        self.everyone &= keep
+        for values in self.bits.values():
+            for pair in values.values():
+                pair[0] &= keep
+                pair[1] &= keep
+        for entry_id in entry_ids:
+            key = self.keys.pop(entry_id, None)
+            if key is not None:
+                del self.order[bisect_left(self.order, key)]
+
+
+def _fetch(entry_ids: list[int] | None):
+    """Entry rows and skill terms for these entries (or everyone), in two queries."""
+    where, params = "", []
+    if entry_ids is not None:
+        where = "WHERE profile_id IN (" + ", ".join(["%s"] * len(entry_ids)) + ")"
+        params = list(entry_ids)
+    term_where = where.replace("profile_id", "entry_id")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {ENTRY_COLUMNS} FROM search_personentry {where}", params)
+        rows = cursor.fetchall()
+        cursor.execute(
+            f"SELECT entry_id, value, vis FROM search_personterm {term_where or 'WHERE 1=1'} AND kind = 'skill'",
+            params,
+        )
+        terms: dict[int, list[tuple[str, int]]] = defaultdict(list)
+        for entry_id, value, vis in cursor.fetchall():
+            terms[entry_id].append((value, vis))
+    return rows, terms
+
+
+def current_version() -> tuple[int, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version, token FROM search_indexstate WHERE id = 1")
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (0, "")
+
+
+def _build(version: int, token: str) -> FacetIndex:
+    index = FacetIndex(version=version, token=token)
+    rows, terms = _fetch(None)
+    index.order = sorted(_browse_key(row[9], row[10], row[0]) for row in rows)
+    index.keys = {key[2]: key for key in index.order}
+    index.everyone = bitmap_of(index.keys)
+    ids: dict[tuple[str, str, int], list[int]] = defaultdict(list)
+    now = now_epoch()
+    for row in rows:
+        index._note_multiplier(row, now)
+        for facet, value, vis in index._memberships(row, terms.get(row[0], ())):
+            ids[(facet, value, vis)].append(row[0])
+    public: dict[tuple[str, str], int] = {}
+    for (facet, value, vis), entry_ids in ids.items():
+        if vis <= LEVEL_PUBLIC:
+            public[(facet, value)] = bitmap_of(entry_ids)
+    for (facet, value, vis), entry_ids in ids.items():
+        pair = index.bits[facet].setdefault(value, [public.get((facet, value), 0), public.get((facet, value), 0)])
+        if vis == LEVEL_MEMBERS:
+            pair[LEVEL_MEMBERS] |= bitmap_of(entry_ids)
+    return index
+
+
+def _catch_up(index: FacetIndex, version: int, token: str) -> FacetIndex | None:
+    """The index moved on to `version` by the recorded changes, or None to rebuild."""
+    from search.models import IndexChange
+
+    changes = list(
+        IndexChange.objects.filter(version__gte=index.version, version__lte=version)
+        .order_by("version")
+        .values_list("version", "token", "entry_ids", "everything")
+    )
+    # The first record must be the one this process last saw, and none may be missing.
+    if not changes or changes[0][0] != index.version or changes[0][1] != index.token:
+        return None
+    if [change[0] for change in changes] != list(range(index.version, version + 1)) or changes[-1][1] != token:
+        return None
+    changed: set[int] = set()
+    for _, _, entry_ids, everything in changes[1:]:
+        if everything:
+            return None
+        changed.update(entry_ids)
+        if len(changed) > MAX_CATCH_UP:
+            return None
+    updated = FacetIndex(
+        version=version,
+        token=token,
+        everyone=index.everyone,
+        bits=defaultdict(
+            dict, {facet: {v: list(pair) for v, pair in values.items()} for facet, values in index.bits.items()}
+        ),
+        order=list(index.order),
+        keys=dict(index.keys),
+        tier_multiplier=dict(index.tier_multiplier),
+    )
+    ids = sorted(changed)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        updated.forget(chunk)
+        rows, terms = _fetch(chunk)
+        updated.load(rows, terms)
+    return updated
+
+
+_shared: dict[str, FacetIndex] = {}
+_lock = threading.Lock()
+
+
+def facet_index() -> FacetIndex:
+    """This process's facet bitmaps, brought up to the index's committed version first."""
+    key = connection.settings_dict.get("NAME", "") or ""
+    version, token = current_version()
+    index = _shared.get(key)
+    if index is not None and index.version == version and index.token == token:
+        return index
+    with _lock:
+        index = _shared.get(key)
+        if index is not None and index.version == version and index.token == token:
+            return index
+        fresh = None
+        if index is not None and index.version and index.version < version:
+            fresh = _catch_up(index, version, token)
+        if fresh is None:
+            fresh = _build(version, token)
+        _shared[key] = fresh
+        return fresh
+
+
+def index_changed(entry_ids: Iterable[int] | None) -> None:
+    """Record a write to the index in the writer's transaction (None: everything changed)."""
+    from search.models import IndexChange, IndexState
+
+    token = uuid.uuid4().hex
+    # The UPDATE's row lock makes concurrent writers wait, so versions commit in order.
+    if not IndexState.objects.filter(pk=1).update(version=F("version") + 1, token=token):
+        IndexState.objects.create(pk=1, version=1, token=token)
+    version = IndexState.objects.values_list("version", flat=True).get(pk=1)
+    IndexChange.objects.create(
+        version=version,
+        token=token,
+        entry_ids=sorted(set(entry_ids or ())),
+        everything=entry_ids is None,
+    )
+    if version % 50 == 0:
+        IndexChange.objects.filter(version__lt=version - KEEP_CHANGES).delete()
