@@ -1,31 +1,63 @@
 """WebSocket consumers: live discussion per community, and each person's notifications.
 
-Access is checked on connect and before every event is relayed: a removal (or a change of
-the community's access) reaches the consumer through the same group as the events, in order,
-and closes the socket before anything later is sent; as a backstop the consumer re-reads
-access from the database when its last check is older than RECHECK_SECONDS.
+Fan-out happens once per worker process, not once per connection: each process joins a
+community's channel-layer group with one channel of its own (`Fanout`) and hands every event
+to its local connections in order. A post therefore costs the channel layer one message per
+worker, whatever the number of open tabs, and relaying to a tab is a few checks on data held
+in memory followed by forwarding text the service encoded once after commit. Nothing on that
+path touches the database or hops to a thread.
 
-Catch-up: the client connects with `?after=<last event id it saw>`. The consumer joins the
-group first and then replays the logged events after that id, so nothing falls in between;
-live events it already replayed are dropped by id, so nothing arrives twice.
+Access is checked against the database on connect. After that it lives in a per-process cache
+shared by every connection of the same viewer to the same community:
+
+- a membership change (removal, leaving) or a change of the community's access travels
+  through the community's group, in order with the events, so the worker holds that person's
+  connections (or all of them), re-checks once, and closes those no longer allowed before
+  relaying anything sent after the change;
+- as a backstop (a lost message, a site moderator demoted elsewhere) each worker re-checks
+  every cached decision in the background every HOUSEKEEPING_SECONDS, and a decision older
+  than RECHECK_SECONDS is re-checked before use.
+
+Catch-up: events carry their community's sequence number ("id"), given in commit order. The
+client connects with `?after=<last number it saw>`; the consumer joins the fan-out first and
+then replays the log after that number, so nothing falls in between. Live events at or below
+the last number sent are dropped (no duplicates); a live event that skips a number (its
+predecessor's broadcast is still on its way from another process) makes the consumer replay
+the missing numbers from the log first (no gaps).
+
+Presence: each connection's row names its worker process, which says it is alive every
+HOUSEKEEPING_SECONDS; counts ignore workers silent for PRESENCE_EXPIRY_SECONDS (crashed), and
+any live worker deletes them with their rows, so counts heal.
 """
 
 import asyncio
+import json
+import logging
+import os
+import socket
 import time
+import uuid
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 
 from communities import events
 
 RECHECK_SECONDS = 30
+HOUSEKEEPING_SECONDS = 10
 PRESENCE_DEBOUNCE_SECONDS = 1.0
+# How long one change message's re-check is shared by the process's other copies of it.
+CHANGE_MEMORY_SECONDS = 60
 FORBIDDEN = 4403
+# This process, as the owner of its presence rows.
+WORKER = f"{socket.gethostname()[:40]}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
 
-# One pending presence broadcast per community per process: joining and leaving in bulk
-# produces one update, not one per connection.
-_presence_pending: dict[int, asyncio.Task] = {}
+
+# --- Database work (run in a thread through database_sync_to_async) ------------------------
 
 
 def _readable_community(slug: str, user) -> tuple[int | None, bool]:
@@ -38,37 +70,14 @@ def _readable_community(slug: str, user) -> tuple[int | None, bool]:
     return community.pk, community_access(community=community, user=user).can_read
 
 
+def _readable_many(checks: list[tuple[int, object]]) -> list[bool]:
+    from communities.permissions import can_read_many
+
+    return can_read_many(checks=checks)
+
+
 def _still_readable(community_id: int, user) -> bool:
-    from communities.models import CommunityPage
-    from communities.permissions import community_access
-
-    community = CommunityPage.objects.live().filter(pk=community_id).first()
-    if community is None:
-        return False
-    if user.is_authenticated:
-        user.__dict__.pop("_community_memberships", None)
-    return community_access(community=community, user=user).can_read
-
-
-def _presence_add(channel_name: str, community_id: int, user_id: int | None) -> None:
-    from communities.models import Presence
-
-    Presence.objects.update_or_create(
-        channel_name=channel_name,
-        defaults={"community_id": community_id, "user_id": user_id},
-    )
-
-
-def _presence_remove(channel_name: str) -> None:
-    from communities.models import Presence
-
-    Presence.objects.filter(channel_name=channel_name).delete()
-
-
-def _presence_count(community_id: int) -> int:
-    from communities.selectors import presence_count
-
-    return presence_count(community_id=community_id)
+    return _readable_many([(community_id, user)])[0]
 
 
 def _events_after(community_id: int, after: int) -> list[dict]:
@@ -77,36 +86,292 @@ def _events_after(community_id: int, after: int) -> list[dict]:
     return events_after(community_id=community_id, after=after)
 
 
-class CommunityConsumer(AsyncJsonWebsocketConsumer):
-    """Relays a community's live events to one browser tab, if its user may read them."""
+def _presence_add(channel_name: str, community_id: int, user_id: int | None) -> None:
+    from communities.services import presence_add
 
+    presence_add(channel_name=channel_name, community_id=community_id, user_id=user_id, worker=WORKER)
+
+
+def _presence_remove(channel_name: str) -> None:
+    from communities.services import presence_remove
+
+    presence_remove(channel_name=channel_name)
+
+
+def _presence_heartbeat() -> set[int]:
+    from communities.services import presence_heartbeat
+
+    return presence_heartbeat(worker=WORKER)
+
+
+def _presence_count(community_id: int) -> int:
+    from communities.selectors import presence_count
+
+    return presence_count(community_id=community_id)
+
+
+# --- Per-process live state ----------------------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class Access:
+    """A cached read decision for one viewer in one community, shared by their connections."""
+
+    community_id: int
+    user: object
+    allowed: bool
+    checked_at: float  # time.monotonic() when the check that set `allowed` started
+    consumers: set = field(default_factory=set)
+
+
+class Fanout:
+    """This process's subscription to one community's group, relaying to its local connections."""
+
+    def __init__(self, state: "LiveState", community_id: int):
+        self.state, self.community_id = state, community_id
+        self.consumers: dict[CommunityConsumer, None] = {}  # insertion-ordered set
+        self.channel = ""
+        self.ready = state.loop.create_future()
+        self.task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        try:
+            layer = self.state.layer
+            self.channel = await layer.new_channel()
+            await layer.group_add(events.community_group(self.community_id), self.channel)
+            self.task = self.state.loop.create_task(self._run())
+            self.ready.set_result(None)
+        except BaseException as error:
+            self.ready.set_exception(error)
+            raise
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        if self.channel:
+            await self.state.layer.group_discard(events.community_group(self.community_id), self.channel)
+
+    async def _run(self) -> None:
+        layer = self.state.layer
+        while True:
+            message = await layer.receive(self.channel)
+            try:
+                await self.dispatch(message)
+            except Exception:
+                logger.exception("live fan-out failed for %s", message.get("type"))
+
+    async def dispatch(self, message: dict) -> None:
+        kind = message["type"]
+        if kind in events.LOGGED_TYPES:
+            for consumer in list(self.consumers):
+                await consumer.deliver(message)
+        elif kind == events.PRESENCE_CHANGED:
+            text = json.dumps({"type": kind, "payload": message["payload"]})
+            for consumer in list(self.consumers):
+                await consumer.deliver({"type": kind, "text": text})
+        elif kind == events.MEMBERSHIP_CHANGED:
+            entry = self.state.access.get((self.community_id, message["payload"]["user_id"]))
+            if entry is not None:
+                self.state.hold_for_check(entry, message["payload"]["change"])
+        elif kind == events.ACCESS_CHANGED:
+            for key, entry in list(self.state.access.items()):
+                if key[0] == self.community_id:
+                    self.state.hold_for_check(entry, message["payload"]["change"])
+
+
+class LiveState:
+    """What one worker process knows about its live connections (one per event loop)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self.layer = get_channel_layer()
+        self.access: dict[tuple[int, int | None], Access] = {}
+        self.fanouts: dict[int, Fanout] = {}
+        self.checks: dict[tuple, asyncio.Future] = {}
+        self.presence_pending: dict[int, asyncio.Task] = {}
+        self.housekeeping: asyncio.Task | None = None
+
+    async def join(self, consumer: "CommunityConsumer", allowed_at: float) -> Access:
+        """Start relaying the community's events to `consumer` (held until it releases them)."""
+        community_id = consumer.community_id
+        key = (community_id, consumer.user_id)
+        entry = self.access.get(key)
+        if entry is None:
+            entry = self.access[key] = Access(community_id, consumer.user, True, allowed_at)
+        elif allowed_at >= entry.checked_at:
+            entry.allowed, entry.checked_at = True, allowed_at
+        entry.consumers.add(consumer)
+        if self.housekeeping is None or self.housekeeping.done():
+            self.housekeeping = self.loop.create_task(self._housekeep())
+        fanout = self.fanouts.get(community_id)
+        if fanout is None:
+            fanout = self.fanouts[community_id] = Fanout(self, community_id)
+            fanout.consumers[consumer] = None
+            await fanout.start()
+        else:
+            fanout.consumers[consumer] = None
+            await asyncio.shield(fanout.ready)
+        return entry
+
+    async def leave(self, consumer: "CommunityConsumer") -> None:
+        key = (consumer.community_id, consumer.user_id)
+        entry = self.access.get(key)
+        if entry is not None:
+            entry.consumers.discard(consumer)
+            if not entry.consumers:
+                del self.access[key]
+        fanout = self.fanouts.get(consumer.community_id)
+        if fanout is not None:
+            fanout.consumers.pop(consumer, None)
+            if not fanout.consumers:
+                del self.fanouts[consumer.community_id]
+                await fanout.stop()
+        if not self.access and self.housekeeping is not None:
+            self.housekeeping.cancel()
+            self.housekeeping = None
+
+    def _apply(self, entry: Access, allowed: bool, started: float) -> None:
+        # A check that started earlier never overrides a later one's answer.
+        if started >= entry.checked_at:
+            entry.allowed, entry.checked_at = allowed, started
+
+    async def check(self, entry: Access, change: str | None = None) -> bool:
+        """Re-check one viewer's access now; copies of the same change message share one check."""
+        key = (entry.community_id, entry.user.pk, change)
+        future = self.checks.get(key)
+        if future is None:
+
+            async def run() -> bool:
+                started = time.monotonic()
+                allowed = await database_sync_to_async(_still_readable)(entry.community_id, entry.user)
+                self._apply(entry, allowed, started)
+                return allowed
+
+            future = self.checks[key] = self.loop.create_task(run())
+            if change is None:
+                future.add_done_callback(lambda _: self.checks.pop(key, None))
+            else:
+                self.loop.call_later(CHANGE_MEMORY_SECONDS, self.checks.pop, key, None)
+        await asyncio.shield(future)
+        return entry.allowed
+
+    def hold_for_check(self, entry: Access, change: str) -> None:
+        """Hold these connections' events until their access is re-checked after `change`."""
+        for consumer in list(entry.consumers):
+            consumer.hold({"type": "_recheck", "change": change})
+
+    async def housekeep_once(self) -> None:
+        """Re-check cached access, refresh this worker's presence rows, sweep stale ones."""
+        now = time.monotonic()
+        entries = [entry for entry in self.access.values() if now - entry.checked_at >= HOUSEKEEPING_SECONDS]
+        if entries:
+            results = await database_sync_to_async(_readable_many)([(e.community_id, e.user) for e in entries])
+            for entry, allowed in zip(entries, results, strict=True):
+                self._apply(entry, allowed, now)
+                if not entry.allowed:
+                    for consumer in list(entry.consumers):
+                        await consumer.deny()
+        swept = await database_sync_to_async(_presence_heartbeat)()
+        for community_id in swept:
+            self.presence_changed(community_id)
+
+    async def _housekeep(self) -> None:
+        # The first round runs at once: a worker starting up clears what a crashed one left.
+        while True:
+            try:
+                await self.housekeep_once()
+            except Exception:
+                logger.exception("live housekeeping failed")
+            await asyncio.sleep(HOUSEKEEPING_SECONDS)
+
+    def presence_changed(self, community_id: int) -> None:
+        """Announce the community's presence count soon; bursts of joins make one update."""
+        if community_id in self.presence_pending:
+            return
+        layer = self.layer
+
+        async def announce() -> None:
+            try:
+                await asyncio.sleep(PRESENCE_DEBOUNCE_SECONDS)
+            finally:
+                self.presence_pending.pop(community_id, None)
+            count = await database_sync_to_async(_presence_count)(community_id)
+            await layer.group_send(
+                events.community_group(community_id),
+                {"type": events.PRESENCE_CHANGED, "payload": {"count": count}},
+            )
+
+        self.presence_pending[community_id] = self.loop.create_task(announce())
+
+
+_state: LiveState | None = None
+
+
+def live_state() -> LiveState:
+    """This process's live state (a fresh one for each event loop, as in tests)."""
+    global _state
+    loop = asyncio.get_running_loop()
+    if _state is None or _state.loop is not loop:
+        _state = LiveState(loop)
+    return _state
+
+
+# --- Consumers ------------------------------------------------------------------------------
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    """Base for the live consumers: no database work around each message.
+
+    Channels' own dispatch hops to a thread to close stale database connections before every
+    handler. These handlers reach the database only through database_sync_to_async, which does
+    that itself, so relaying skips the hop.
+    """
+
+    async def dispatch(self, message: dict) -> None:
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+
+class CommunityConsumer(LiveConsumer):
+    """Relays a community's live events to one browser tab, if its user may read them.
+
+    Events arrive from the process's `Fanout` through `deliver`, not through a channel of the
+    connection's own, so the consumer has none.
+    """
+
+    channel_layer_alias = None
     community_id: int | None = None
-    last_id: int = 0
-    allowed: bool = False
-    checked_at: float = 0.0
+    access: Access | None = None
+    last_seq: int | None = None
+    denied: bool = False
+    # Messages waiting while the connection is busy (connecting, catching up, re-checking
+    # access); None when idle. Order is kept: nothing overtakes what is held.
+    held: list | None = None
 
     async def connect(self) -> None:
         self.user = self.scope.get("user")
+        self.user_id = self.user.pk if self.user.is_authenticated else None
+        self.presence_id = f"live.{uuid.uuid4().hex}"
         slug = self.scope["url_route"]["kwargs"]["slug"]
+        checked_at = time.monotonic()
         community_id, readable = await database_sync_to_async(_readable_community)(slug, self.user)
         if not readable:
             await self.close(code=FORBIDDEN)
             return
         self.community_id = community_id
-        self.allowed = True
-        self.checked_at = time.monotonic()
-        self.group = events.community_group(community_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.held = []  # nothing is sent before the socket is accepted and caught up
+        self.access = await live_state().join(self, checked_at)
         await self.accept()
-        after = self._after_from_query()
-        if after is not None:
-            for event in await database_sync_to_async(_events_after)(community_id, after):
-                await self._send_event(event)
-        else:
-            self.last_id = 0
-        user_id = self.user.pk if self.user.is_authenticated else None
-        await database_sync_to_async(_presence_add)(self.channel_name, community_id, user_id)
-        self._presence_changed()
+        self.last_seq = self._after_from_query()
+        if self.last_seq is not None:
+            await self._replay()
+        await self._drain()
+        await database_sync_to_async(_presence_add)(self.presence_id, community_id, self.user_id)
+        live_state().presence_changed(community_id)
 
     def _after_from_query(self) -> int | None:
         query = parse_qs(self.scope.get("query_string", b"").decode())
@@ -116,90 +381,102 @@ class CommunityConsumer(AsyncJsonWebsocketConsumer):
             return None
 
     async def disconnect(self, code: int) -> None:
-        if self.community_id is None:
+        if self.access is None:
             return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
-        await database_sync_to_async(_presence_remove)(self.channel_name)
-        self._presence_changed()
+        await live_state().leave(self)
+        self.access = None
+        await database_sync_to_async(_presence_remove)(self.presence_id)
+        live_state().presence_changed(self.community_id)
 
     async def receive_json(self, content, **kwargs) -> None:
         # Clients only listen; posting goes through the ordinary forms.
         if content.get("type") == "ping":
             await self.send_json({"type": "pong"})
 
-    # --- relaying -----------------------------------------------------------------------
+    # --- relaying (called by the process's Fanout, in order) -------------------------------
 
-    def _is_new(self, event_id: int | None) -> bool:
-        if event_id is None:
-            return True
-        if event_id <= self.last_id:
-            return False  # already sent during catch-up
-        self.last_id = event_id
-        return True
-
-    async def _send_event(self, event: dict) -> None:
-        if self._is_new(event.get("id")):
-            await self.send_json(event)
-
-    async def _relay(self, message: dict) -> None:
-        if not self.allowed:
+    async def deliver(self, message: dict) -> None:
+        """The hot path: forward the event now, or hold it behind slower work."""
+        if self.held is not None:
+            self.held.append(message)
             return
-        if time.monotonic() - self.checked_at > RECHECK_SECONDS:
-            await self._recheck()
-            if not self.allowed:
-                return
-        if self._is_new(message.get("id")):
-            await self.send(text_data=message["text"])
+        if self.denied:
+            return
+        access = self.access
+        seq = message.get("id")
+        last = self.last_seq
+        if (
+            not access.allowed
+            or time.monotonic() - access.checked_at > RECHECK_SECONDS
+            or (seq is not None and last is not None and seq > last + 1)
+        ):
+            self.hold(message)  # access to re-check, or a gap to fill from the log
+            return
+        if seq is not None:
+            if last is not None and seq <= last:
+                return  # already sent (catch-up, or a replayed gap)
+            self.last_seq = seq
+        await self.base_send({"type": "websocket.send", "text": message["text"]})
 
-    async def _recheck(self) -> None:
-        self.allowed = await database_sync_to_async(_still_readable)(self.community_id, self.user)
-        self.checked_at = time.monotonic()
-        if not self.allowed:
+    def hold(self, message: dict) -> None:
+        """Queue `message` behind a task of this connection's own that works through the queue."""
+        if self.held is not None:
+            self.held.append(message)
+            return
+        self.held = [message]
+        asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        try:
+            while self.held and not self.denied:
+                message = self.held.pop(0)
+                await self._relay_slowly(message)
+        except Exception:
+            logger.exception("live relay failed")
+            await self.deny()
+        finally:
+            self.held = None
+
+    async def _relay_slowly(self, message: dict) -> None:
+        access = self.access
+        if message["type"] == "_recheck":
+            await live_state().check(access, message["change"])
+        elif access.allowed and time.monotonic() - access.checked_at > RECHECK_SECONDS:
+            await live_state().check(access)
+        if not access.allowed:
+            await self.deny()
+            return
+        if message["type"] == "_recheck":
+            return
+        seq = message.get("id")
+        if seq is not None and self.last_seq is not None:
+            if seq > self.last_seq + 1:
+                await self._replay()
+            if seq <= self.last_seq:
+                return
+        if seq is not None:
+            self.last_seq = seq
+        await self.base_send({"type": "websocket.send", "text": message["text"]})
+
+    async def deny(self) -> None:
+        if not self.denied:
+            self.denied = True
             await self.close(code=FORBIDDEN)
 
-    async def discussion_thread_created(self, message: dict) -> None:
-        await self._relay(message)
-
-    async def discussion_thread_updated(self, message: dict) -> None:
-        await self._relay(message)
-
-    async def discussion_reply_created(self, message: dict) -> None:
-        await self._relay(message)
-
-    async def discussion_reply_updated(self, message: dict) -> None:
-        await self._relay(message)
-
-    async def presence_changed(self, message: dict) -> None:
-        if self.allowed:
-            await self.send_json({"type": message["type"], "payload": message["payload"]})
-
-    async def membership_revoked(self, message: dict) -> None:
-        if self.user.is_authenticated and message["payload"]["user_id"] == self.user.pk:
-            await self._recheck()
-
-    async def community_access_changed(self, message: dict) -> None:
-        await self._recheck()
-
-    # --- presence -----------------------------------------------------------------------
-
-    def _presence_changed(self) -> None:
-        community_id = self.community_id
-        if community_id in _presence_pending:
-            return
-        layer, group = self.channel_layer, self.group
-
-        async def announce() -> None:
-            try:
-                await asyncio.sleep(PRESENCE_DEBOUNCE_SECONDS)
-            finally:
-                _presence_pending.pop(community_id, None)
-            count = await database_sync_to_async(_presence_count)(community_id)
-            await layer.group_send(group, {"type": events.PRESENCE_CHANGED, "payload": {"count": count}})
-
-        _presence_pending[community_id] = asyncio.ensure_future(announce())
+    async def _replay(self) -> None:
+        """Send every logged event after `last_seq`, in order."""
+        while True:
+            logged = await database_sync_to_async(_events_after)(self.community_id, self.last_seq)
+            for event in logged:
+                if self.denied:
+                    return
+                await self.send_json(event)
+                self.last_seq = event["id"]
+            if len(logged) < 500:
+                return
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+class NotificationConsumer(LiveConsumer):
     """Pushes new notifications to the signed-in person's open tabs."""
 
     async def connect(self) -> None:

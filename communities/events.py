@@ -8,23 +8,24 @@ in `discussion_reply_created`.
 """
 
 import json
+import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from communities.models import CommunityEvent, PostState, Reply, Thread
+from communities.models import CommunityEvent, CommunityLogHead, PostState, Reply, Thread
 
 THREAD_CREATED = "discussion.thread_created"
 THREAD_UPDATED = "discussion.thread_updated"
 REPLY_CREATED = "discussion.reply_created"
 REPLY_UPDATED = "discussion.reply_updated"
 PRESENCE_CHANGED = "presence.changed"
-ACCESS_REVOKED = "membership.revoked"
+MEMBERSHIP_CHANGED = "membership.changed"
 ACCESS_CHANGED = "community.access_changed"
 NOTIFICATION_CREATED = "notification.created"
 
@@ -86,12 +87,40 @@ def broadcast(group: str, message: dict) -> None:
         async_to_sync(layer.group_send)(group, message)
 
 
+def _next_seq(community_id: int) -> int:
+    """The community's next sequence number, its log head row locked until the transaction ends.
+
+    The UPDATE takes the row lock, so a concurrent writer in the same community waits here
+    until this transaction commits or rolls back: numbers become visible in commit order.
+    """
+    table = CommunityLogHead._meta.db_table
+    sql = f"UPDATE {table} SET last_seq = last_seq + 1 WHERE community_id = %s RETURNING last_seq"  # noqa: S608 - table name from the model
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [community_id])
+        row = cursor.fetchone()
+        if row is None:
+            # The community's first event starts its log (a concurrent first writer waits on
+            # this insert, then does nothing, then waits on the row lock like any other).
+            CommunityLogHead.objects.bulk_create([CommunityLogHead(community_id=community_id)], ignore_conflicts=True)
+            cursor.execute(sql, [community_id])
+            row = cursor.fetchone()
+    return row[0]
+
+
 def event_record(*, community_id: int, type: str, payload: dict) -> CommunityEvent:
-    """Log an event in the current transaction and broadcast it once the transaction commits."""
-    event = CommunityEvent.objects.create(community_id=community_id, type=type, payload=payload)
+    """Log an event in the current transaction and broadcast it once the transaction commits.
+
+    Must run inside the writing transaction (services are atomic): the sequence number's lock
+    is held until it commits.
+    """
+    if not connection.in_atomic_block:
+        # Outside a transaction the lock would be gone before the event row is written.
+        raise RuntimeError("event_record must run inside the writing transaction")
+    seq = _next_seq(community_id)
+    event = CommunityEvent.objects.create(community_id=community_id, seq=seq, type=type, payload=payload)
     # Encoded once here rather than once per connected client: consumers relay the text as is.
-    text = json.dumps({"type": type, "id": event.pk, "payload": payload}, cls=DjangoJSONEncoder)
-    message = {"type": type, "id": event.pk, "text": text}
+    text = json.dumps({"type": type, "id": seq, "payload": payload}, cls=DjangoJSONEncoder)
+    message = {"type": type, "id": seq, "text": text}
     transaction.on_commit(lambda: broadcast(community_group(community_id), message))
     return event
 
@@ -100,3 +129,20 @@ def signal_after_commit(group: str, type: str, payload: dict) -> None:
     """Broadcast a control event (not logged) after commit."""
     message = {"type": type, "payload": payload}
     transaction.on_commit(lambda: broadcast(group, message))
+
+
+# Access changes travel through the community's group, in order with its events, so a worker
+# re-checks before it relays anything sent after the change. The token names the change: a
+# worker re-checks the database once for it, however many connections it affects.
+
+
+def membership_changed(*, community_id: int, user_id: int) -> None:
+    """After commit, make that person's open connections to the community re-check their access."""
+    signal_after_commit(
+        community_group(community_id), MEMBERSHIP_CHANGED, {"user_id": user_id, "change": uuid.uuid4().hex}
+    )
+
+
+def access_changed(*, community_id: int) -> None:
+    """After commit, make every open connection to the community re-check its access."""
+    signal_after_commit(community_group(community_id), ACCESS_CHANGED, {"change": uuid.uuid4().hex})

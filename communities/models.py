@@ -307,20 +307,57 @@ REMOVAL_PLACEHOLDERS = {
 class CommunityEvent(models.Model):
     """The community's event log: what live clients were sent, in order.
 
-    The id increases monotonically, so a client that reconnects says the last id it saw and
-    is sent every later event once (catch-up without gaps or duplicates).
+    `seq` numbers a community's events 1, 2, 3, ... in commit order: it is taken from the
+    community's `CommunityLogHead` row, which the writing transaction holds locked until it
+    commits, so an event with a higher number can never become visible before a lower one.
+    A client that reconnects says the last number it saw and is sent every later event once
+    (catch-up without gaps or duplicates). Database ids give no such promise on PostgreSQL,
+    where concurrent transactions can commit out of id order.
     """
 
     community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveBigIntegerField()
     type = models.CharField(max_length=64)
     payload = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["community", "id"])]
+        constraints = [models.UniqueConstraint(fields=["community", "seq"], name="one_event_per_community_seq")]
 
     def __str__(self) -> str:
-        return f"{self.type} #{self.pk}"
+        return f"{self.type} #{self.seq}"
+
+
+class CommunityLogHead(models.Model):
+    """The last sequence number given out in a community's event log.
+
+    A row of its own rather than a field on the page: Wagtail revisions copy page fields, and
+    publishing an old revision must never wind the counter back.
+    """
+
+    community = models.OneToOneField(CommunityPage, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    last_seq = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.community_id} at {self.last_seq}"
+
+
+# A worker that has not said it is alive for this long has died: its connections no longer count.
+PRESENCE_EXPIRY_SECONDS = 45
+
+
+class LiveWorker(models.Model):
+    """A server process holding live connections; it refreshes `last_seen` while it runs.
+
+    Presence rows belong to a worker, so a worker that crashes without closing its connections
+    stops counting once it is stale, and deleting it deletes its rows.
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    last_seen = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Presence(models.Model):
@@ -329,6 +366,7 @@ class Presence(models.Model):
     channel_name = models.CharField(max_length=255, unique=True)
     community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+")
+    worker = models.ForeignKey(LiveWorker, on_delete=models.CASCADE, null=True, related_name="connections")
     connected_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

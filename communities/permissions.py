@@ -105,6 +105,45 @@ def _site_moderator(user) -> bool:
     return cached
 
 
+def can_read_many(*, checks: list[tuple[int, object]]) -> list[bool]:
+    """Whether each (community id, user) may read now, read fresh from the database.
+
+    Three queries however many pairs: live connections re-check their cached access in bulk.
+    A community that is gone or unpublished is readable by nobody.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from accounts.roles import MODERATORS_GROUP
+    from communities.models import CommunityPage
+
+    community_ids = {community_id for community_id, _ in checks}
+    kinds = dict(CommunityPage.objects.live().filter(pk__in=community_ids).values_list("pk", "access"))
+    user_ids = {user.pk for _, user in checks if user.is_authenticated}
+    memberships, moderators = {}, set()
+    if user_ids:
+        memberships = {
+            (membership.community_id, membership.user_id): membership
+            for membership in Membership.objects.filter(community_id__in=kinds, user_id__in=user_ids)
+        }
+        # The same rule as accounts.roles.is_site_moderator, for many people at once.
+        moderators = set(
+            get_user_model()
+            .objects.filter(Q(is_superuser=True) | Q(groups__name=MODERATORS_GROUP), pk__in=user_ids)
+            .values_list("pk", flat=True)
+        )
+    return [
+        community_id in kinds
+        and access_for(
+            access_kind=kinds[community_id],
+            membership=memberships.get((community_id, user.pk)),
+            user=user,
+            site_moderator=user.pk in moderators,
+        ).can_read
+        for community_id, user in checks
+    ]
+
+
 def forget_cached_access(user) -> None:
     """Drop the per-request caches after a membership changes."""
     if hasattr(user, "_community_memberships"):

@@ -6,14 +6,19 @@ For the site search (owned by search/): private communities never enter the sear
 may not see. Threads and replies are not in the page index at all.
 """
 
+import datetime
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from accounts.roles import is_site_moderator
 from communities.models import (
+    PRESENCE_EXPIRY_SECONDS,
     Access,
     AuditEntry,
     CommunityEvent,
+    CommunityLogHead,
     CommunityPage,
     Frequency,
     LibraryFile,
@@ -125,10 +130,8 @@ def topic_choices() -> list[tuple[str, str]]:
 
 
 def latest_event_id(*, community_id: int) -> int:
-    return (
-        CommunityEvent.objects.filter(community_id=community_id).order_by("-pk").values_list("pk", flat=True).first()
-        or 0
-    )
+    """The sequence number of the community's last committed event (0 before the first)."""
+    return CommunityLogHead.objects.filter(community_id=community_id).values_list("last_seq", flat=True).first() or 0
 
 
 def community_page_context(*, community: CommunityPage, access: CommunityAccess, user, page_number=1) -> dict:
@@ -146,6 +149,9 @@ def community_page_context(*, community: CommunityPage, access: CommunityAccess,
         "frequency_choices": Frequency.choices,
     }
     if access.can_read:
+        # Read before the thread list (evaluated when the page renders): an event committed in
+        # between is shown and replayed, never neither.
+        context["last_event_id"] = latest_event_id(community_id=community.pk)
         threads = (
             Thread.objects.filter(community=community)
             .exclude(state__in=[PostState.REMOVED, PostState.DELETED])
@@ -155,7 +161,6 @@ def community_page_context(*, community: CommunityPage, access: CommunityAccess,
         if not access.can_moderate:
             threads = threads.filter(state=PostState.VISIBLE)
         context["threads"] = Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
-        context["last_event_id"] = latest_event_id(community_id=community.pk)
         context["presence_count"] = presence_count(community_id=community.pk)
         context["library"] = LibraryFile.objects.filter(community=community).count()
     if access.can_moderate:
@@ -163,9 +168,14 @@ def community_page_context(*, community: CommunityPage, access: CommunityAccess,
     return context
 
 
-def presence_count(*, community_id: int) -> int:
-    """How many people have this community open right now (each visitor counted once)."""
-    here = Presence.objects.filter(community_id=community_id)
+def presence_count(*, community_id: int, expiry_seconds: int = PRESENCE_EXPIRY_SECONDS) -> int:
+    """How many people have this community open right now (each visitor counted once).
+
+    Only connections held by a worker that has said it is alive within `expiry_seconds` count:
+    a crashed worker's leftovers do not.
+    """
+    since = timezone.now() - datetime.timedelta(seconds=expiry_seconds)
+    here = Presence.objects.filter(community_id=community_id, worker__last_seen__gte=since)
     people = here.filter(user__isnull=False).values("user_id").distinct().count()
     return people + here.filter(user__isnull=True).count()
 
@@ -275,11 +285,12 @@ def library_list(*, community: CommunityPage) -> list[LibraryFile]:
 
 
 def events_after(*, community_id: int, after: int, limit: int = 500) -> list[dict]:
-    """Logged events after `after`, oldest first, for a reconnecting client."""
-    return [
-        {"type": event.type, "id": event.pk, "payload": event.payload}
-        for event in CommunityEvent.objects.filter(community_id=community_id, pk__gt=after).order_by("pk")[:limit]
-    ]
+    """Logged events numbered after `after`, in order, for a reconnecting client (at most `limit`).
+
+    "id" in each event is its sequence number in the community, as in the live messages.
+    """
+    events = CommunityEvent.objects.filter(community_id=community_id, seq__gt=after).order_by("seq")[:limit]
+    return [{"type": event.type, "id": event.seq, "payload": event.payload} for event in events]
 
 
 def digest_content(*, membership: Membership, since, until) -> tuple[list, list]:

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from communities import emails, events
 from communities.models import (
+    PRESENCE_EXPIRY_SECONDS,
     Access,
     AuditEntry,
     CommunityPage,
@@ -25,10 +26,12 @@ from communities.models import (
     Invitation,
     LibraryFile,
     LibraryFolder,
+    LiveWorker,
     Membership,
     Notification,
     NotificationKind,
     PostState,
+    Presence,
     Reply,
     Report,
     ReportState,
@@ -129,7 +132,7 @@ def community_set_access(*, community: CommunityPage, actor, access: str) -> Non
         target=community.title,
         reason=access,
     )
-    events.signal_after_commit(events.community_group(community.pk), events.ACCESS_CHANGED, {})
+    events.access_changed(community_id=community.pk)
 
 
 def _require(allowed: bool, message: str = "You cannot do that here.") -> None:
@@ -245,13 +248,7 @@ def membership_invite(*, community: CommunityPage, actor, email: str) -> Invitat
     return invitation
 
 
-@transaction.atomic
-def invitation_accept(*, invitation: Invitation, user) -> Membership:
-    """Accept an invitation: only the person it was sent to (by email address) can."""
-    if invitation.accepted_at is not None:
-        raise ValidationError("This invitation has already been used.")
-    if user.email.lower() != invitation.email.lower():
-        raise PermissionDenied("This invitation was sent to a different address.")
+def _invitation_apply(invitation: Invitation, user) -> Membership:
     membership, _ = Membership.objects.update_or_create(
         community=invitation.community,
         user=user,
@@ -263,12 +260,53 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     return membership
 
 
-def _revoke_live(membership: Membership) -> None:
-    events.signal_after_commit(
-        events.community_group(membership.community_id),
-        events.ACCESS_REVOKED,
-        {"user_id": membership.user_id},
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """Accept an invitation: only the person it was sent to (by email address) can."""
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation has already been used.")
+    if user.email.lower() != invitation.email.lower():
+        raise PermissionDenied("This invitation was sent to a different address.")
+    return _invitation_apply(invitation, user)
+
+
+@transaction.atomic
+def invitations_accept_for_email(*, user, email: str) -> list[CommunityPage]:
+    """Someone has just proved they own `email` (signed up and confirmed it): accept what awaits it.
+
+    A facilitator may invite an address before anyone has registered it; the person should not
+    have to find the invitation link again. Each community joined is also in their
+    notification centre. Returns the communities joined.
+    """
+    pending = (
+        Invitation.objects.filter(email__iexact=email.strip(), accepted_at__isnull=True)
+        .select_related("community", "invited_by")
+        .select_for_update(of=("self",))
+        .order_by("pk")
     )
+    joined = []
+    for invitation in pending:
+        community = invitation.community
+        if community.pk in {c.pk for c in joined}:
+            invitation.accepted_at = timezone.now()
+            invitation.save(update_fields=["accepted_at"])
+            continue
+        _invitation_apply(invitation, user)
+        inviter = invitation.invited_by or "A facilitator"
+        notification_create(
+            recipient=user,
+            community=community,
+            kind=NotificationKind.DECISION,
+            text=f"You joined {community.title}: {inviter} invited you"[:300],
+            url=community.url or "/",
+            force=True,
+        )
+        joined.append(community)
+    return joined
+
+
+def _revoke_live(membership: Membership) -> None:
+    events.membership_changed(community_id=membership.community_id, user_id=membership.user_id)
 
 
 @transaction.atomic
@@ -699,6 +737,37 @@ def post_moderate(*, target, actor, state: str, reason: str = "") -> None:
             text=f"A moderator removed your post in “{thread.title}”: {reason}"[:300],
             url=thread.get_absolute_url(),
         )
+
+
+# --- Presence -----------------------------------------------------------------------------
+
+
+def presence_add(*, channel_name: str, community_id: int, user_id: int | None, worker: str) -> None:
+    """Record a live connection to a community page, held by the worker process `worker`."""
+    worker_id = LiveWorker.objects.update_or_create(name=worker, defaults={"last_seen": timezone.now()})[0].pk
+    Presence.objects.update_or_create(
+        channel_name=channel_name,
+        defaults={"community_id": community_id, "user_id": user_id, "worker_id": worker_id},
+    )
+
+
+def presence_remove(*, channel_name: str) -> None:
+    Presence.objects.filter(channel_name=channel_name).delete()
+
+
+def presence_heartbeat(*, worker: str, expiry_seconds: int = PRESENCE_EXPIRY_SECONDS) -> set[int]:
+    """The worker `worker` is alive; workers that have not said so within `expiry_seconds` are gone.
+
+    A gone worker (one that crashed without closing its connections) is deleted with its
+    presence rows. Returns the communities whose presence changed by that.
+    """
+    now = timezone.now()
+    if not LiveWorker.objects.filter(name=worker).update(last_seen=now):
+        LiveWorker.objects.get_or_create(name=worker, defaults={"last_seen": now})
+    dead = LiveWorker.objects.filter(last_seen__lt=now - datetime.timedelta(seconds=expiry_seconds))
+    community_ids = set(Presence.objects.filter(worker__in=dead).values_list("community_id", flat=True).distinct())
+    dead.delete()
+    return community_ids
 
 
 # --- Notifications ------------------------------------------------------------------------

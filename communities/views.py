@@ -290,6 +290,9 @@ def thread_detail(request, slug, thread_id):
         )
         if quoting:
             form = ReplyForm(initial={"quote": quoting.pk})
+    # The log head is read before the replies: anything committed in between is both shown and
+    # replayed (the page drops the repeat), rather than neither.
+    last_event_id = selectors.latest_event_id(community_id=community.pk)
     replies = selectors.thread_replies(thread=thread, page_number=request.GET.get("page", 1))
     return render(
         request,
@@ -303,7 +306,7 @@ def thread_detail(request, slug, thread_id):
             "page_obj": replies,
             "form": form,
             "quoting": quoting,
-            "last_event_id": selectors.latest_event_id(community_id=community.pk),
+            "last_event_id": last_event_id,
         },
     )
 

@@ -17,11 +17,11 @@ def community_access_follow_up(request, page):
         return
     if specific.access == Access.PRIVATE:
         index.remove_object(specific)
-    events.signal_after_commit(events.community_group(specific.pk), events.ACCESS_CHANGED, {})
+    events.access_changed(community_id=specific.pk)
 
 
 @hooks.register("after_unpublish_page")
 def community_unpublished(request, page):
     if isinstance(page.specific, CommunityPage):
-        events.signal_after_commit(events.community_group(page.pk), events.ACCESS_CHANGED, {})
+        events.access_changed(community_id=page.pk)
         transaction.on_commit(lambda: index.remove_object(page.specific))

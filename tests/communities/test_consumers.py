@@ -39,7 +39,7 @@ async def test_catch_up_replays_logged_events_after_the_given_id_once(discussion
     first = await sync_to_async(services.reply_create)(thread=thread, author=member, body="one")
     from communities.models import CommunityEvent
 
-    after = await sync_to_async(lambda: CommunityEvent.objects.get(payload__reply_id=first.pk).pk)()
+    after = await sync_to_async(lambda: CommunityEvent.objects.get(payload__reply_id=first.pk).seq)()
     for body in ("two", "three", "four"):
         await sync_to_async(services.reply_create)(thread=thread, author=member, body=body)
     communicator = WebsocketCommunicator(_ws_app(member), f"/ws/communities/{community.slug}/?after={after}")
@@ -50,4 +50,63 @@ async def test_catch_up_replays_logged_events_after_the_given_id_once(discussion
         if event.get("id") is not None:
             bodies.append(event["payload"]["body_html"])
     assert bodies == ["<p>two</p>", "<p>three</p>", "<p>four</p>"]
+    await communicator.disconnect()
+
+
+async def _presence_counts(communicator, *, until: int, timeout: float = 5) -> list[int]:
+    counts = []
+    while until not in counts:
+        event = await communicator.receive_json_from(timeout=timeout)
+        if event["type"] == "presence.changed":
+            counts.append(event["payload"]["count"])
+    return counts
+
+
+async def test_presence_forgets_the_connections_of_a_worker_that_crashed(discussion):
+    import datetime
+
+    from django.utils import timezone
+
+    from communities.models import LiveWorker, Presence
+    from communities.selectors import presence_count
+
+    community, _, _ = await sync_to_async(discussion)("open")
+
+    def crashed_worker_left_two_connections():
+        dead = LiveWorker.objects.create(name="crashed", last_seen=timezone.now() - datetime.timedelta(minutes=5))
+        for number in (1, 2):
+            Presence.objects.create(channel_name=f"gone-{number}", community=community, worker=dead)
+
+    await sync_to_async(crashed_worker_left_two_connections)()
+    # Counts ignore the dead worker's rows even before anyone cleans them up.
+    assert await sync_to_async(presence_count)(community_id=community.pk) == 0
+    communicator = WebsocketCommunicator(_ws_app(None), f"/ws/communities/{community.slug}/")
+    assert (await communicator.connect())[0]
+    # A worker starting to serve connections sweeps the dead one's rows and says who is here.
+    assert 1 in await _presence_counts(communicator, until=1)
+    assert not await sync_to_async(Presence.objects.filter(channel_name__startswith="gone-").exists)()
+    assert not await sync_to_async(LiveWorker.objects.filter(name="crashed").exists)()
+    assert await sync_to_async(presence_count)(community_id=community.pk) == 1
+    await communicator.disconnect()
+
+
+async def test_a_live_worker_keeps_its_connections_counted_and_a_silent_one_stops_counting(discussion):
+    import datetime
+
+    from django.utils import timezone
+
+    from communities import consumers
+    from communities.models import LiveWorker
+    from communities.selectors import presence_count
+
+    community, _, _ = await sync_to_async(discussion)("open")
+    communicator = WebsocketCommunicator(_ws_app(None), f"/ws/communities/{community.slug}/")
+    assert (await communicator.connect())[0]
+    await _presence_counts(communicator, until=1)
+    silent_since = timezone.now() - datetime.timedelta(seconds=consumers.HOUSEKEEPING_SECONDS * 10)
+    await sync_to_async(LiveWorker.objects.filter(name=consumers.WORKER).update)(last_seen=silent_since)
+    assert await sync_to_async(presence_count)(community_id=community.pk) == 0
+    # The worker's next heartbeat makes its connection count again.
+    await consumers.live_state().housekeep_once()
+    assert await sync_to_async(presence_count)(community_id=community.pk) == 1
     await communicator.disconnect()

@@ -96,6 +96,52 @@ def test_an_invitation_to_someone_not_yet_registered_works_once_they_sign_up(
     assert signed_in(newcomer).get(community.url).status_code == 200
 
 
+def test_an_invitation_waits_for_someone_who_signs_up_and_confirms_their_address(
+    make_community, django_capture_on_commit_callbacks
+):
+    import re
+
+    community = make_community("private")
+    other = make_community("private")
+    facilitator = make_viewer("facilitator", community)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_invite(community=community, actor=facilitator, email="Sam.Okafor@Council.example")
+        services.membership_invite(
+            community=other, actor=make_viewer("facilitator", other), email="someone@else.example"
+        )
+    mail.outbox.clear()
+    visitor = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = visitor.post(
+            "/accounts/signup/",
+            {
+                "first_name": "Sam",
+                "last_name": "Okafor",
+                "email": "sam.okafor@council.example",
+                "password1": "a-long-and-unusual-passphrase",
+                "password2": "a-long-and-unusual-passphrase",
+            },
+        )
+    assert response.status_code == 302
+    newcomer = UserFactory._meta.model.objects.get(email="sam.okafor@council.example")
+    # Not yet: the address is unconfirmed, and anyone could have typed it.
+    assert not Membership.objects.filter(user=newcomer).exists()
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = visitor.post(link, follow=True)
+    assert confirmed.status_code == 200
+    membership = Membership.objects.get(user=newcomer)
+    assert (membership.community_id, membership.state) == (community.pk, State.ACTIVE)
+    assert Invitation.objects.get(community=community).accepted_at is not None
+    assert Invitation.objects.get(community=other).accepted_at is None
+    assert "you are now a member of" in confirmed.content.decode()
+    notification = Notification.objects.get(recipient=newcomer)
+    assert community.title in notification.text
+    # Signed in by the confirmation, they read the private community straight away.
+    assert visitor.get(community.url).status_code == 200
+    assert visitor.get(other.url).status_code == 404
+
+
 def test_facilitators_appoint_moderators(make_community):
     community = make_community("open")
     facilitator = make_viewer("facilitator", community)
