@@ -71,6 +71,10 @@ BM25_MEMBERS_SKILL = "10.0, 3.0, 15.0, 1.0, 3.0, 15.0, 1.0"
 BM25_PUBLIC_SKILL = "10.0, 3.0, 15.0, 1.0, 0.0, 0.0, 0.0"
 SKILL_MATCH_BOOST = 1.5
 SKILL_FACET_SIZE = 15
+# Ranking scores the best standing tier first when more people than this match.
+PRUNE_FROM = 2000
+# Slack on the relevance bound, in case FTS5 counts its rows slightly differently.
+BOUND_MARGIN = 1.05
 
 
 _buckets: dict[str, object] = {}
@@ -179,14 +183,7 @@ class DatabaseBackend:
             alternatives = self._alternatives(query.words)
             _, match, match_params, relevance, _ = self._match(query, matched_skill, alternatives)
             match_sql = (match, match_params, relevance)
-            # One word, or a whole skill: good matches nearly reach the relevance bound, so the
-            # ranking can stop after the best-standing people (`_rank_sqlite`). Otherwise everyone
-            # matching is scored, in the same statement that finds them.
-            scored = None if len(alternatives) == 1 or matched_skill else self._relevance(match_sql, None)
-            if scored is None:
-                matched = bitmap_of(self._matching_ids(match, match_params))
-            else:
-                matched = bitmap_of(entry_id for entry_id, _ in scored)
+            matched = bitmap_of(self._matching_ids(match, match_params))
         else:
             _, match, match_params, _, _ = self._match(query, matched_skill)
             matched = bitmap_of(self._matching_ids(match, match_params))
@@ -203,16 +200,11 @@ class DatabaseBackend:
                 (entry_id, -index.keys[entry_id][0])
                 for entry_id in index.browse(wanted, offset=offset, limit=query.per_page)
             ]
-        elif self.vendor == "sqlite" and scored is not None:
-            if only is not None:
-                allowed = set(members(only))
-                scored = [(entry_id, relevance) for entry_id, relevance in scored if entry_id in allowed]
-            ranked = self._best(index, scored, offset=offset, limit=query.per_page)
         elif self.vendor == "sqlite":
             ranked = self._rank_sqlite(
                 index,
                 match_sql,
-                bound=self._relevance_bound(query, alternatives, matched_skill, matched.bit_count(), index),
+                bound=lambda: self._relevance_bound(query, alternatives, matched.bit_count(), index),
                 matched=matched,
                 wanted=wanted,
                 offset=offset,
@@ -244,28 +236,31 @@ class DatabaseBackend:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    @staticmethod
-    def _relevance_bound(query: PeopleQuery, alternatives, matched_skill: str, matched: int, index) -> float | None:
-        """An upper bound of anyone's bm25 relevance for this query, or None if unknown.
+    def _relevance_bound(self, query: PeopleQuery, alternatives, matched: int, index) -> float:
+        """An upper bound of anyone's bm25 relevance for this query (SQLite).
 
         FTS5's bm25 adds, per phrase, idf * f * (k1 + 1) / (f + k1 * (1 - b + b * len / avglen)),
-        which never exceeds idf * (k1 + 1) however often the phrase occurs (k1 = 1.2). A
-        word's only phrase occurs in every matching row, so its idf is at most that of a
-        phrase found in `matched` rows; typo alternatives may be rarer, so they are bounded
-        by the idf of a phrase found once.
+        which never exceeds idf * (k1 + 1) however often the phrase occurs (k1 = 1.2), with
+        idf = log((rows - hits + 0.5) / (hits + 0.5)) from the rows the phrase is found in. A
+        query of one phrase is found exactly in the matching rows; otherwise each phrase's
+        rows are counted (with the same column filter), which is quick next to scoring.
         """
         rows = index.everyone.bit_count() + 1
-        if not matched:
-            return None
 
-        def idf(hits: float) -> float:
+        def idf(hits: int) -> float:
             value = math.log((rows - hits + 0.5) / (hits + 0.5))
             return max(1e-06, value)
 
+        phrases = [f'"{alts[0]}"*' for alts in alternatives] + [f'"{alt}"' for alts in alternatives for alt in alts[1:]]
+        if len(phrases) == 1:
+            return idf(matched) * 2.2 * BOUND_MARGIN
         bound = 0.0
-        for alts in alternatives:
-            bound += idf(matched) if len(alts) == 1 else idf(0) * len(alts)
-        return bound * 2.2
+        with connection.cursor() as cursor:
+            for phrase in phrases:
+                expression = f"{PUBLIC_COLUMNS} : ({phrase})" if query.level == LEVEL_PUBLIC else phrase
+                cursor.execute("SELECT COUNT(*) FROM search_personfts WHERE search_personfts MATCH %s", [expression])
+                bound += idf(cursor.fetchone()[0])
+        return bound * 2.2 * BOUND_MARGIN
 
     @staticmethod
     def _best(index, rows, *, offset: int, limit: int) -> list[tuple[int, float]]:
@@ -292,11 +287,11 @@ class DatabaseBackend:
         Otherwise everyone is scored.
         """
         need = offset + limit
-        if bound is not None and wanted.bit_count() > 2000:
+        if wanted.bit_count() > PRUNE_FROM:
             tiers = [(bits & wanted, multiplier) for bits, multiplier in index.tiers() if bits & wanted]
             best = self._best(index, self._relevance(match_sql, members(tiers[0][0])), offset=0, limit=need)
             later = max((multiplier for _, multiplier in tiers[1:]), default=0.0)
-            if len(best) >= need and best[-1][1] > bound * later:
+            if not later or (len(best) >= need and best[-1][1] > bound() * later):
                 return best[offset:]
         rows = self._relevance(match_sql, None if wanted == matched else members(wanted))
         return self._best(index, rows, offset=offset, limit=limit)
