@@ -225,17 +225,22 @@ def _fetch(entry_ids: list[int] | None):
     if entry_ids is not None:
         where = "WHERE profile_id IN (" + ", ".join(["%s"] * len(entry_ids)) + ")"
         params = list(entry_ids)
-    term_where = where.replace("profile_id", "entry_id")
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {ENTRY_COLUMNS} FROM search_personentry {where}", params)
         rows = cursor.fetchall()
-        cursor.execute(
-            f"SELECT entry_id, value, vis FROM search_personterm {term_where or 'WHERE 1=1'} AND kind = 'skill'",
-            params,
-        )
+        if entry_ids is None:
+            cursor.execute("SELECT entry_id, value, vis, kind FROM search_personterm WHERE kind = 'skill'")
+        else:
+            # Kind is checked below: filtering on it here would make SQLite walk every skill of
+            # everyone through the (kind, value) index instead of looking these entries up.
+            cursor.execute(
+                f"SELECT entry_id, value, vis, kind FROM search_personterm {where}".replace("profile_id", "entry_id"),
+                params,
+            )
         terms: dict[int, list[tuple[str, int]]] = defaultdict(list)
-        for entry_id, value, vis in cursor.fetchall():
-            terms[entry_id].append((value, vis))
+        for entry_id, value, vis, kind in cursor.fetchall():
+            if kind == "skill":
+                terms[entry_id].append((value, vis))
     return rows, terms
 
 
