@@ -2,9 +2,11 @@
 
     python -m bench marketplace            # seeds once into the bench database, then measures
 
-Reports median and p95 for the filtered listing (several page sizes) and the compare page,
-their SQL query counts, and each figure as a ratio to the bare Django view measured in the
-same run. Goal: listing p95 under 50 ms; the same query count whatever the page size.
+Reports median and p95 for the filtered listing (several page sizes, sorts, a new filter
+combination each time, the first request after a listing change) and the compare page, their
+SQL query counts, and each figure as a ratio to the bare Django view measured in the same run.
+Goal: listing p95 under 50 ms in every listing case; the same query count whatever the page
+size. Runs on the embedded SQLite file by default, on PostgreSQL when DATABASE_URL points there.
 """
 
 import datetime
@@ -12,7 +14,7 @@ import random
 import time
 from decimal import Decimal
 
-from bench.common import bare_view_timing, client_get, print_ratio, setup_django, time_requests
+from bench.common import Timing, bare_view_timing, client_get, print_ratio, setup_django, time_requests
 
 SERVICES = 10_000
 REVIEWS = 100_000
@@ -39,7 +41,7 @@ def seed() -> None:
         Service,
     )
     from marketplace.pricing import PriceInterval, PriceUnit, VatHandling
-    from marketplace.services import bayesian_score
+    from marketplace.services import bayesian_score, listing_changed
 
     if Service.objects.filter(slug__startswith=PREFIX).count() >= SERVICES:
         return
@@ -170,6 +172,8 @@ def seed() -> None:
         ],
         batch_size=1000,
     )
+    # Written behind the services' back: tell the listing (a shared index may be in Redis).
+    listing_changed()
     print(
         f"seeded {len(service_ids)} services and {Review.objects.count()} reviews in {time.monotonic() - started:.1f}s"
     )
@@ -186,6 +190,55 @@ def _varying(client, template: str):
         return response
 
     return run
+
+
+def _after_a_change_elsewhere(client, url: str, *, repeat: int) -> Timing:
+    """The first listing request in a process after a listing changed in another process.
+
+    Before each (untimed) request the listing version moves on and a fresh index is built and
+    shared through the cache, as the process that made the change does after its commit; this
+    process has only its old index, so the timed request loads the shared one.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from marketplace import listing_index
+    from marketplace.services import listing_changed
+
+    request = client_get(client, url)
+
+    def changed_elsewhere():
+        stale = listing_index.current()
+        listing_changed()
+        listing_index.build()
+        listing_index.install(stale)
+
+    for _ in range(5):
+        changed_elsewhere()
+        request()
+    changed_elsewhere()
+    with CaptureQueriesContext(connection) as captured:
+        request()
+    queries = len(captured.captured_queries)
+    samples = []
+    for _ in range(repeat):
+        changed_elsewhere()
+        started = time.perf_counter()
+        request()
+        samples.append((time.perf_counter() - started) * 1000)
+    return Timing("listing, first request after a change", samples, queries)
+
+
+def _index_build(*, repeat: int) -> Timing:
+    """Building the index from the database, which the process that made a change pays once."""
+    from marketplace import listing_index
+
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        listing_index.build()
+        samples.append((time.perf_counter() - started) * 1000)
+    return Timing("index build (once per change)", samples, 1)
 
 
 def main(argv: list[str]) -> None:
@@ -233,32 +286,44 @@ def main(argv: list[str]) -> None:
             ),
         ),
         (
-            # A different price range each time, so the filter counts are never in the cache.
-            "listing, filtered, counts not cached",
+            # A different price range each time: a filter combination never seen before.
+            "listing, filtered, new price range each time",
             time_requests(
-                "listing, filtered, counts not cached",
+                "listing, filtered, new combination",
                 _varying(client, filtered.replace("price_to=20000", "price_to={n}0000")),
                 repeat=repeat,
             ),
+        ),
+        (
+            "listing, filtered, first request after a change",
+            _after_a_change_elsewhere(client, filtered, repeat=repeat),
         ),
         (
             "compare page (4 services)",
             time_requests("compare page (4 services)", client_get(client, compare), repeat=repeat),
         ),
     ]
+    build = _index_build(repeat=20)
+    from django.db import connection
+
+    print(f"database: {connection.vendor}")
     print(baseline.line())
     for _label, timing in timings:
         print(timing.line())
+    print(build.line() + "  (not a request: paid by the process that made the change)")
     for label, timing in timings:
         print(
             f"  {label}: median {timing.median / baseline.median:.1f}x and p95 {timing.pct(95) / baseline.pct(95):.1f}x "
             f"the bare view's; {timing.queries} queries (bare view {baseline.queries})"
         )
         print_ratio(label, timing, baseline)
-    listing = [timing for label, timing in timings if label.startswith("listing, filtered")][:2]
+    listing = [timing for label, timing in timings if label.startswith("listing, filtered")]
+    worst = max(t.pct(95) for label, t in timings if label.startswith("listing"))
+    queries = sorted({timing.queries for timing in listing})
     print(
-        f"  goal: listing p95 under 50 ms -> {max(t.pct(95) for label, t in timings if label.startswith('listing')):.1f} ms "
-        "(worst listing case above); "
+        f"  goal: listing p95 under 50 ms -> {worst:.1f} ms (worst listing case above: "
+        f"{'holds' if worst < 50 else 'NOT met'}); "
         f"query count 20 vs 100 a page: {listing[0].queries} vs {listing[1].queries}"
-        f" ({'constant' if listing[0].queries == listing[1].queries else 'NOT constant'})"
+        f" ({'constant' if listing[0].queries == listing[1].queries else 'NOT constant'}); "
+        f"filtered cases, repeated, new and after a change: {' / '.join(map(str, queries))} queries"
     )

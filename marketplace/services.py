@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from accounts.models import SECTOR_KINDS, Organisation, User
 from accounts.roles import is_site_moderator
+from marketplace import listing_index
 from marketplace.models import (
     CONTENT_FIELDS,
     SHORTLIST_LIMIT,
@@ -37,13 +38,18 @@ PRIOR_WEIGHT = 5
 
 def listing_changed() -> None:
     """Tell every process its listing index is stale (a listing or a rating changed)."""
-    from marketplace.listing_index import LISTING_VERSION_KEY
-
     try:
-        cache.incr(LISTING_VERSION_KEY)
+        cache.incr(listing_index.LISTING_VERSION_KEY)
     except ValueError:
-        # Not set yet (or evicted): any new value makes every old key unreachable.
-        cache.set(LISTING_VERSION_KEY, time.time_ns(), None)
+        # Not set yet (or evicted): any new value makes every old index stale.
+        cache.set(listing_index.LISTING_VERSION_KEY, time.time_ns(), None)
+
+
+def listing_reindex() -> None:
+    """Run after a write commits: stale every process's index, then build the new one here and
+    share it, so the write pays for it and the other processes only load it."""
+    listing_changed()
+    listing_index.install(listing_index.build())
 
 
 class ReviewNotAllowed(PermissionDenied):
@@ -194,7 +200,7 @@ def revision_approve(*, revision: ServiceRevision, moderator: User) -> Service:
         service.published_at = now
     service.is_published = True
     service.save()
-    transaction.on_commit(listing_changed)
+    transaction.on_commit(listing_reindex)
     revision.status = RevisionStatus.APPROVED
     revision.decided_by = moderator
     revision.decided_at = now
@@ -280,7 +286,7 @@ def service_ratings_refresh(*, service: Service) -> Service:
             "updated_at",
         ]
     )
-    transaction.on_commit(listing_changed)
+    transaction.on_commit(listing_reindex)
     return service
 
 

@@ -11,10 +11,10 @@ from marketplace.services import listing_changed
 
 
 @pytest.fixture(autouse=True)
-def fresh_listing_counts():
-    """Filter counts are cached per listing version and factories write behind the services'
-    back, so each test starts on a new version (never cache.clear(): with Redis that would
-    flush the database other parts of the suite share)."""
+def fresh_listing_index():
+    """The listing's index is kept per listing version and factories write behind the
+    services' back, so each test starts on a new version (never cache.clear(): with Redis that
+    would flush the database other parts of the suite share)."""
     listing_changed()
 
 
