@@ -156,7 +156,14 @@ class Fanout:
     async def _run(self) -> None:
         layer = self.state.layer
         while True:
-            message = await layer.receive(self.channel)
+            try:
+                message = await layer.receive(self.channel)
+            except Exception:
+                # The layer is unreachable (Redis restarting): try again. Events missed meanwhile
+                # are replayed from the log when the next one shows the gap.
+                logger.exception("live fan-out could not receive")
+                await asyncio.sleep(1)
+                continue
             try:
                 await self.dispatch(message)
             except Exception:
@@ -263,7 +270,7 @@ class LiveState:
             consumer.hold({"type": "_recheck", "change": change})
 
     async def housekeep_once(self) -> None:
-        """Re-check cached access, refresh this worker's presence rows, sweep stale ones."""
+        """Re-check cached access, renew group memberships, say this worker is alive, sweep dead ones."""
         now = time.monotonic()
         entries = [entry for entry in self.access.values() if now - entry.checked_at >= HOUSEKEEPING_SECONDS]
         if entries:
@@ -273,6 +280,10 @@ class LiveState:
                 if not entry.allowed:
                     for consumer in list(entry.consumers):
                         await consumer.deny()
+        # Group memberships expire in every channel layer (a day by default): renew this worker's.
+        for fanout in list(self.fanouts.values()):
+            if fanout.ready.done() and not fanout.ready.cancelled() and fanout.ready.exception() is None:
+                await self.layer.group_add(events.community_group(fanout.community_id), fanout.channel)
         swept = await database_sync_to_async(_presence_heartbeat)()
         for community_id in swept:
             self.presence_changed(community_id)
