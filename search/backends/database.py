@@ -59,6 +59,26 @@ ENTRY_FIELDS = [
     "standing",
     "last_active",
 ]
+# What a result shows: the text columns stay behind.
+HIT_FIELDS = [
+    "profile_id",
+    "handle",
+    "name",
+    "job_title",
+    "job_title_vis",
+    "organisation_name",
+    "organisation_kind",
+    "organisation_vis",
+    "sector",
+    "sector_vis",
+    "peer_accredited",
+    "peer_status",
+    "peer_areas",
+    "availability",
+    "contributions",
+    "contribution_summary",
+    "last_active",
+]
 FTS_COLUMNS = "name, headline_pub, skills_pub, body_pub, headline_mem, skills_mem, body_mem"
 NAME_TOKENS_CACHE_KEY = "search:name-tokens:v1"
 PUBLIC_COLUMNS = "{name headline_pub skills_pub body_pub}"
@@ -204,7 +224,7 @@ class DatabaseBackend:
             ranked = self._rank_sqlite(
                 index,
                 match_sql,
-                bound=lambda: self._relevance_bound(query, alternatives, matched.bit_count(), index),
+                bound=lambda exact: self._relevance_bound(query, alternatives, matched.bit_count(), index, exact=exact),
                 matched=matched,
                 wanted=wanted,
                 offset=offset,
@@ -236,14 +256,16 @@ class DatabaseBackend:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def _relevance_bound(self, query: PeopleQuery, alternatives, matched: int, index) -> float:
+    def _relevance_bound(self, query: PeopleQuery, alternatives, matched: int, index, *, exact: bool = False) -> float:
         """An upper bound of anyone's bm25 relevance for this query (SQLite).
 
         FTS5's bm25 adds, per phrase, idf * f * (k1 + 1) / (f + k1 * (1 - b + b * len / avglen)),
         which never exceeds idf * (k1 + 1) however often the phrase occurs (k1 = 1.2), with
-        idf = log((rows - hits + 0.5) / (hits + 0.5)) from the rows the phrase is found in. A
-        query of one phrase is found exactly in the matching rows; otherwise each phrase's
-        rows are counted (with the same column filter), which is quick next to scoring.
+        idf = log((rows - hits + 0.5) / (hits + 0.5)) from the rows the phrase is found in.
+        Every matching row has each word, so a word without typo alternatives is found in at
+        least `matched` rows: a bound at no cost (exact for one word). Typo alternatives may be
+        found once. With `exact`, each phrase's rows are counted instead (same column filter),
+        a tighter bound when the words are common on their own but rarely found together.
         """
         rows = index.everyone.bit_count() + 1
 
@@ -251,9 +273,10 @@ class DatabaseBackend:
             value = math.log((rows - hits + 0.5) / (hits + 0.5))
             return max(1e-06, value)
 
+        if not exact:
+            bound = sum(idf(matched) if len(alts) == 1 else idf(0) * len(alts) for alts in alternatives)
+            return bound * 2.2 * BOUND_MARGIN
         phrases = [f'"{alts[0]}"*' for alts in alternatives] + [f'"{alt}"' for alts in alternatives for alt in alts[1:]]
-        if len(phrases) == 1:
-            return idf(matched) * 2.2 * BOUND_MARGIN
         bound = 0.0
         with connection.cursor() as cursor:
             for phrase in phrases:
@@ -282,16 +305,18 @@ class DatabaseBackend:
         """One page of (id, score), computing bm25 for as few people as exactness allows.
 
         The people in the best standing tier are scored first. Nobody in a later tier can
-        score more than `bound` times that tier's largest multiplier, so if the page's last
-        score beats that, the page is final: the same page that scoring everyone would give.
-        Otherwise everyone is scored.
+        score more than the relevance bound times that tier's largest multiplier, so if the
+        page's last score beats that (with the free bound, else the counted one), the page is
+        final: the same page that scoring everyone would give. Otherwise everyone is scored.
         """
         need = offset + limit
         if wanted.bit_count() > PRUNE_FROM:
             tiers = [(bits & wanted, multiplier) for bits, multiplier in index.tiers() if bits & wanted]
             best = self._best(index, self._relevance(match_sql, members(tiers[0][0])), offset=0, limit=need)
             later = max((multiplier for _, multiplier in tiers[1:]), default=0.0)
-            if not later or (len(best) >= need and best[-1][1] > bound() * later):
+            if not later or (len(best) >= need and best[-1][1] > bound(False) * later):
+                return best[offset:]
+            if len(best) >= need and best[-1][1] > bound(True) * later:
                 return best[offset:]
         rows = self._relevance(match_sql, None if wanted == matched else members(wanted))
         return self._best(index, rows, offset=offset, limit=limit)
@@ -366,7 +391,7 @@ class DatabaseBackend:
         if not ranked:
             return []
         ids = [row[0] for row in ranked]
-        entries = PersonEntry.objects.in_bulk(ids)
+        entries = PersonEntry.objects.only(*HIT_FIELDS).in_bulk(ids)
         skills: dict[int, list[str]] = {}
         # No kind filter and no ORDER BY in SQL: either makes SQLite pick the (kind, value)
         # index and walk every skill of everyone; a person has only a handful of terms.
