@@ -342,13 +342,32 @@ class RejectForm(forms.Form):
     )
 
 
-class RemoveReviewForm(forms.Form):
-    reason = forms.ChoiceField(
+def _rule_broken(help_text: str) -> forms.ChoiceField:
+    """The rules a review can break: RemovalReason, where being negative is not one."""
+    return forms.ChoiceField(
         choices=RemovalReason.choices,
         widget=RadioSelect,
         label="Why does this review break the rules?",
-        help_text="Reviews are never removed for being critical.",
+        help_text=help_text,
         error_messages={"required": "Select why the review breaks the rules"},
+    )
+
+
+class RemoveReviewForm(forms.Form):
+    reason = _rule_broken("Reviews are never removed for being critical.")
+
+
+class ReportReviewForm(forms.Form):
+    reason = _rule_broken(
+        "Reviews are never removed for being negative or critical, only for breaking one of these rules."
+    )
+    details = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Tell the moderators more (optional)",
+        help_text="For example, which part of the review and why.",
+        error_messages={"max_length": "Tell the moderators more in 2,000 characters or fewer"},
     )
 
 

@@ -321,7 +321,7 @@ def _build(version: int) -> ListingIndex:
         output_field=IntegerField(),
     )
     rows = (
-        Service.objects.filter(is_published=True, withdrawn=False)
+        Service.objects.listed()
         .annotate(stars=stars, pence_min=_pence("price_min"), pence_max=_pence("price_max"))
         .order_by()
         .values_list(

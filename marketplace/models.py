@@ -210,6 +210,12 @@ def _shuffle_key() -> int:
     return random.getrandbits(31)
 
 
+class ServiceQuerySet(models.QuerySet):
+    def listed(self):
+        """Services the public sees: approved at least once and not withdrawn by the provider."""
+        return self.filter(is_published=True, withdrawn=False)
+
+
 class Service(ServiceContent):
     """An improvement service as the public sees it: the last approved version of the listing.
 
@@ -223,7 +229,10 @@ class Service(ServiceContent):
     slug = models.SlugField(max_length=220, unique=True)
     is_published = models.BooleanField(default=False, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Set by the provider's staff to take the listing off the marketplace; a re-submission
+    # approved by a moderator lists it again.
     withdrawn = models.BooleanField(default=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     shuffle_key = models.PositiveIntegerField(default=_shuffle_key, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -240,6 +249,8 @@ class Service(ServiceContent):
     value_average = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     outcomes_average = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     recommend_count = models.PositiveIntegerField(default=0)
+
+    objects = ServiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -262,6 +273,10 @@ class Service(ServiceContent):
     @property
     def title(self) -> str:
         return self.name
+
+    @property
+    def is_listed(self) -> bool:
+        return self.is_published and not self.withdrawn
 
     @property
     def recommend_percent(self) -> int | None:
@@ -375,6 +390,40 @@ class Review(models.Model):
     @property
     def rating_mean(self):
         return (self.rating_experience + self.rating_value + self.rating_outcomes) / 3
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", "Waiting for a moderator"
+    REMOVED = "removed", "Review removed"
+    KEPT = "kept", "Review kept"
+
+
+class ReviewReport(models.Model):
+    """A signed-in person's report that a review breaks the rules, for a moderator to decide.
+
+    A report never hides a review by itself, however many there are: only a moderator removes
+    a review, and only for one of the RemovalReason reasons, never for being negative.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=20, choices=RemovalReason.choices)
+    details = models.TextField(blank=True)
+    status = models.CharField(max_length=12, choices=ReportStatus.choices, default=ReportStatus.OPEN, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "reporter"], name="one_report_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report of {self.review} ({self.get_reason_display()})"
 
 
 class ReviewReply(models.Model):

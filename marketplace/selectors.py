@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
 
 from marketplace import listing_index, pricing
 from marketplace.listing_index import FACET_OPTIONS
@@ -20,7 +20,9 @@ from marketplace.models import (
     CouncilOffer,
     DeliveryMode,
     Provider,
+    ReportStatus,
     Review,
+    ReviewReport,
     ReviewStatus,
     RevisionStatus,
     Service,
@@ -142,7 +144,7 @@ class ListingResults:
         if start >= stop:
             return []
         ids = [self._ids[bit] for bit in self._ordered_bits(start, stop)]
-        rows = Service.objects.filter(pk__in=ids, is_published=True, withdrawn=False).values_list(*LISTED_COLUMNS)
+        rows = Service.objects.listed().filter(pk__in=ids).values_list(*LISTED_COLUMNS)
         by_id = {row[0]: ListedService(*row) for row in rows}
         # A service withdrawn since the index was built is dropped, never shown.
         return [by_id[pk] for pk in ids if pk in by_id]
@@ -177,11 +179,7 @@ def _text_matches(q: str) -> dict[int, int]:
         (Case(When(name__icontains=word, then=Value(1)), default=Value(0)) for word in words),
         start=Value(0, output_field=IntegerField()),
     )
-    rows = (
-        Service.objects.filter(_search_condition(q), is_published=True, withdrawn=False)
-        .annotate(in_name=in_name)
-        .values_list("pk", "in_name")
-    )
+    rows = Service.objects.listed().filter(_search_condition(q)).annotate(in_name=in_name).values_list("pk", "in_name")
     return dict(rows)
 
 
@@ -289,7 +287,7 @@ def _orderer(index: listing_index.ListingIndex, matching: int, filters: ServiceF
 
 
 def service_public_get(*, slug: str) -> Service | None:
-    return Service.objects.select_related("provider__organisation").filter(slug=slug, is_published=True).first()
+    return Service.objects.listed().select_related("provider__organisation").filter(slug=slug).first()
 
 
 def service_reviews(*, service: Service) -> QuerySet:
@@ -301,14 +299,12 @@ def service_reviews(*, service: Service) -> QuerySet:
 
 
 def service_compare_list(*, slugs: list[str]) -> list[Service]:
-    """Up to four published services in the order given (the order of a shared URL)."""
+    """Up to four listed services in the order given (the order of a shared URL)."""
     # Unknown or withdrawn slugs in a shared URL are skipped, not counted towards the four.
     slugs = list(dict.fromkeys(slugs))[:20]
     by_slug = {
         service.slug: service
-        for service in Service.objects.filter(slug__in=slugs, is_published=True).select_related(
-            "provider__organisation"
-        )
+        for service in Service.objects.listed().filter(slug__in=slugs).select_related("provider__organisation")
     }
     return [by_slug[slug] for slug in slugs if slug in by_slug][:SHORTLIST_LIMIT]
 
@@ -328,7 +324,7 @@ def shortlist_service_ids(*, request) -> list[int]:
 
 def shortlist_services(*, request) -> list[Service]:
     ids = shortlist_service_ids(request=request)
-    found = Service.objects.filter(pk__in=ids, is_published=True).select_related("provider__organisation")
+    found = Service.objects.listed().filter(pk__in=ids).select_related("provider__organisation")
     by_id = {service.pk: service for service in found}
     return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -350,6 +346,24 @@ def provider_services(*, provider: Provider) -> list[Service]:
     for service in services:
         service.latest_revision = pending.get(service.pk)
     return services
+
+
+def reviews_reported() -> QuerySet:
+    """Published reviews with reports waiting for a moderator, longest waiting first."""
+    open_reports = Q(reports__status=ReportStatus.OPEN)
+    return (
+        Review.objects.filter(open_reports, status=ReviewStatus.PUBLISHED)
+        .annotate(open_reports=Count("reports", filter=open_reports), first_reported=Min("reports__created_at"))
+        .select_related("service", "organisation")
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=ReviewReport.objects.filter(status=ReportStatus.OPEN).order_by("created_at", "id"),
+                to_attr="open_report_list",
+            )
+        )
+        .order_by("first_reported", "id")
+    )
 
 
 def revisions_pending() -> QuerySet:

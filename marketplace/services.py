@@ -19,8 +19,10 @@ from marketplace.models import (
     CONTENT_FIELDS,
     SHORTLIST_LIMIT,
     Provider,
+    ReportStatus,
     Review,
     ReviewReply,
+    ReviewReport,
     ReviewStatus,
     RevisionStatus,
     Service,
@@ -133,15 +135,25 @@ def _site_url(path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def _notify_moderators(revision: ServiceRevision) -> None:
+def _submission_kind(service: Service) -> str:
+    if service.withdrawn:
+        return "a re-submission of the withdrawn listing"
+    return "a change to" if service.is_published else "a new listing"
+
+
+def _moderator_emails() -> list[str]:
     from accounts.roles import MODERATORS_GROUP
 
-    emails = list(User.objects.filter(groups__name=MODERATORS_GROUP, is_active=True).values_list("email", flat=True))
+    return list(User.objects.filter(groups__name=MODERATORS_GROUP, is_active=True).values_list("email", flat=True))
+
+
+def _notify_moderators(revision: ServiceRevision) -> None:
+    emails = _moderator_emails()
     if emails:
         subject = f"Marketplace listing to moderate: {revision.name}"
         body = (
             f"{revision.service.provider.name} has submitted "
-            f"{'a change to' if revision.service.is_published else 'a new listing'} "
+            f"{_submission_kind(revision.service)} "
             f"“{revision.name}”. Review it at {_site_url('/marketplace/moderation/')}."
         )
         transaction.on_commit(lambda: send_mail(subject, body, None, emails))
@@ -180,6 +192,26 @@ def service_submit(
     return revision
 
 
+@transaction.atomic
+def service_withdraw(*, service: Service, user: User) -> Service:
+    """The provider's staff take a listing off the marketplace; they can re-submit it later.
+
+    Reviews are kept for when it returns. A change still waiting for moderation is cancelled,
+    so approving it cannot list the service again against the provider's wishes.
+    """
+    if not user_manages_provider(user=user, provider=service.provider):
+        raise PermissionDenied("You do not manage this provider's listings.")
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    if not service.is_listed:
+        raise ValidationError("This listing is not on the marketplace.")
+    service.withdrawn = True
+    service.withdrawn_at = timezone.now()
+    service.save(update_fields=["withdrawn", "withdrawn_at", "updated_at"])
+    service.revisions.filter(status=RevisionStatus.PENDING).delete()
+    transaction.on_commit(listing_reindex)
+    return service
+
+
 def _staff_emails(provider: Provider) -> list[str]:
     return list(provider.staff.filter(is_active=True).values_list("email", flat=True))
 
@@ -199,6 +231,9 @@ def revision_approve(*, revision: ServiceRevision, moderator: User) -> Service:
     if not service.is_published:
         service.published_at = now
     service.is_published = True
+    # A withdrawn listing re-submitted by its provider is listed again once approved.
+    service.withdrawn = False
+    service.withdrawn_at = None
     service.save()
     transaction.on_commit(listing_reindex)
     revision.status = RevisionStatus.APPROVED
@@ -306,7 +341,7 @@ def review_submit(
     """Write or update the user's one review of a service and refresh its scores."""
     if not user_may_review(user):
         raise ReviewNotAllowed("Only people from a council or fire and rescue service can review services.")
-    if not service.is_published:
+    if not service.is_listed:
         raise PermissionDenied("This service is not listed.")
     if user.provider_roles.filter(pk=service.provider_id).exists():
         raise ReviewNotAllowed("You cannot review your own organisation's service.")
@@ -350,8 +385,58 @@ def review_remove(*, review: Review, moderator: User, reason: str) -> Review:
     review.status = ReviewStatus.REMOVED
     review.removal_reason = reason
     review.save(update_fields=["status", "removal_reason", "updated_at"])
+    _reports_decide(review=review, moderator=moderator, status=ReportStatus.REMOVED)
     service_ratings_refresh(service=review.service)
     return review
+
+
+def _reports_decide(*, review: Review, moderator: User, status: str) -> int:
+    return review.reports.filter(status=ReportStatus.OPEN).update(
+        status=status, decided_by=moderator, decided_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def review_report(*, review: Review, user: User, reason: str, details: str = "") -> ReviewReport:
+    """Any signed-in person reports a review as breaking the rules; moderators are told.
+
+    The review stays published until a moderator decides: a report is a request for a
+    decision, never a vote, and being negative is not one of the reasons on offer.
+    """
+    from marketplace.models import RemovalReason
+
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to report a review.")
+    if review.status != ReviewStatus.PUBLISHED:
+        raise ValidationError("This review has already been removed.")
+    if review.author_id == user.pk:
+        raise ValidationError("You cannot report your own review: update or remove it instead.")
+    if reason not in RemovalReason.values:
+        raise ValidationError({"reason": "Select why the review breaks the rules"})
+    if ReviewReport.objects.filter(review=review, reporter=user).exists():
+        raise ValidationError("You have already reported this review. A moderator will look at it.")
+    try:
+        with transaction.atomic():
+            report = ReviewReport.objects.create(review=review, reporter=user, reason=reason, details=details.strip())
+    except IntegrityError:
+        raise ValidationError("You have already reported this review. A moderator will look at it.") from None
+    emails = _moderator_emails()
+    if emails:
+        subject = f"Review reported: {review.service.name}"
+        body = (
+            f"A review of “{review.service.name}” was reported as: {report.get_reason_display()}. "
+            f"Decide at {_site_url('/marketplace/moderation/')}."
+        )
+        transaction.on_commit(lambda: send_mail(subject, body, None, emails))
+    return report
+
+
+@transaction.atomic
+def review_keep(*, review: Review, moderator: User) -> int:
+    """A moderator decides the reported review breaks no rule: its open reports are closed."""
+    if not is_site_moderator(moderator):
+        raise PermissionDenied("Only moderators can decide on reported reviews.")
+    return _reports_decide(review=review, moderator=moderator, status=ReportStatus.KEPT)
 
 
 @transaction.atomic
@@ -405,8 +490,8 @@ def _shortlist_for(user: User) -> Shortlist:
 
 @transaction.atomic
 def shortlist_add(*, request, service: Service) -> list[int]:
-    """Add a published service to the visitor's shortlist (session, or saved when signed in)."""
-    if not service.is_published:
+    """Add a listed service to the visitor's shortlist (session, or saved when signed in)."""
+    if not service.is_listed:
         raise ValidationError("This service is not listed.")
     if request.user.is_authenticated:
         shortlist = _shortlist_for(request.user)
@@ -467,5 +552,5 @@ def shortlist_merge_session(*, request) -> None:
     existing = list(shortlist.items.values_list("service_id", flat=True))
     room = SHORTLIST_LIMIT - len(existing)
     to_add = [pk for pk in ids if pk not in existing][: max(room, 0)]
-    for service in Service.objects.filter(pk__in=to_add, is_published=True):
+    for service in Service.objects.listed().filter(pk__in=to_add):
         ShortlistItem.objects.get_or_create(shortlist=shortlist, service=service)

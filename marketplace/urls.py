@@ -11,6 +11,8 @@ urlpatterns = [
     path("marketplace/services/<slug:slug>/review/", views.review_form, name="review_form"),
     path("marketplace/reviews/<int:pk>/reply/", views.review_reply, name="review_reply"),
     path("marketplace/reviews/<int:pk>/remove/", views.review_remove, name="review_remove"),
+    path("marketplace/reviews/<int:pk>/report/", views.review_report, name="review_report"),
+    path("marketplace/reviews/<int:pk>/keep/", views.review_keep, name="review_keep"),
     path("marketplace/shortlist/", views.shortlist, name="shortlist"),
     path("marketplace/shortlist/add/", views.shortlist_add, name="shortlist_add"),
     path("marketplace/shortlist/remove/", views.shortlist_remove, name="shortlist_remove"),
@@ -24,6 +26,7 @@ urlpatterns = [
         name="service_create",
     ),
     path("marketplace/provider/services/<slug:slug>/edit/", views.service_edit, name="service_edit"),
+    path("marketplace/provider/services/<slug:slug>/withdraw/", views.service_withdraw, name="service_withdraw"),
     path("marketplace/moderation/", views.moderation_queue, name="moderation_queue"),
     path("marketplace/moderation/<int:pk>/", views.moderation_decide, name="moderation_decide"),
 ]

@@ -22,6 +22,7 @@ from marketplace.forms import (
     RejectForm,
     RemoveReviewForm,
     ReplyForm,
+    ReportReviewForm,
     ReviewForm,
     ServiceFilterForm,
     ServiceForm,
@@ -32,6 +33,7 @@ from marketplace.models import (
     SHORTLIST_LIMIT,
     Provider,
     Review,
+    ReviewStatus,
     RevisionStatus,
     Service,
     ServiceRevision,
@@ -224,6 +226,7 @@ def review_reply(request, pk):
         Review.objects.select_related("service__provider__organisation", "organisation"),
         pk=pk,
         service__is_published=True,
+        service__withdrawn=False,
     )
     if not services.user_manages_provider(user=request.user, provider=review.service.provider):
         raise PermissionDenied
@@ -255,6 +258,47 @@ def review_remove(request, pk):
     return render(request, "marketplace/review_remove.html", {"review": review, "form": form})
 
 
+@login_required
+def review_report(request, pk):
+    review = get_object_or_404(
+        Review.objects.select_related("service", "organisation"),
+        pk=pk,
+        status=ReviewStatus.PUBLISHED,
+        service__is_published=True,
+        service__withdrawn=False,
+    )
+    back = review.service.get_absolute_url() + f"#review-{review.pk}"
+    if review.author_id == request.user.pk:
+        messages.info(request, "This is your review: you can update it instead of reporting it")
+        return redirect(back)
+    form = ReportReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_report(
+                review=review,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Thank you: a moderator will check the review. It stays up while they do.")
+            return redirect(back)
+    return render(request, "marketplace/review_report.html", {"review": review, "form": form, "back": back})
+
+
+@login_required
+@require_POST
+def review_keep(request, pk):
+    if not is_site_moderator(request.user):
+        raise PermissionDenied
+    review = get_object_or_404(Review.objects.select_related("service"), pk=pk)
+    services.review_keep(review=review, moderator=request.user)
+    messages.success(request, f"The review of “{review.service.name}” stays published and its reports are closed")
+    return redirect("marketplace:moderation_queue")
+
+
 # --- Shortlist and comparison --------------------------------------------------------------
 
 
@@ -267,7 +311,7 @@ def _safe_next(request, fallback: str) -> str:
 
 @require_POST
 def shortlist_add(request):
-    service = get_object_or_404(Service, pk=request.POST.get("service"), is_published=True)
+    service = get_object_or_404(Service.objects.listed(), pk=request.POST.get("service"))
     try:
         services.shortlist_add(request=request, service=service)
     except services.ShortlistFull:
@@ -533,10 +577,13 @@ def service_edit(request, slug):
     form = ServiceForm(request.POST or None, instance=draft)
     if request.method == "POST" and form.is_valid():
         services.service_submit(provider=provider, user=request.user, content=form.content(), service=service)
-        messages.success(
-            request,
-            "Your change has been sent for moderation. The current version stays public until it is approved.",
-        )
+        if service.withdrawn:
+            message = "Your listing has been re-submitted for moderation. It will be listed again once approved."
+        elif service.is_published:
+            message = "Your change has been sent for moderation. The current version stays public until it is approved."
+        else:
+            message = "Your listing has been sent for moderation. It will be public once approved."
+        messages.success(request, message)
         return redirect("marketplace:provider_dashboard")
     return render(
         request,
@@ -545,7 +592,28 @@ def service_edit(request, slug):
     )
 
 
+@login_required
+def service_withdraw(request, slug):
+    service = get_object_or_404(Service.objects.select_related("provider__organisation"), slug=slug)
+    _managed_provider(request, service.provider_id)
+    if not service.is_listed:
+        messages.info(request, f"“{service.name}” is not on the marketplace")
+        return redirect("marketplace:provider_dashboard")
+    if request.method == "POST":
+        services.service_withdraw(service=service, user=request.user)
+        messages.success(
+            request,
+            f"“{service.name}” is withdrawn from the marketplace. You can re-submit it for moderation at any time.",
+        )
+        return redirect("marketplace:provider_dashboard")
+    pending = service.revisions.filter(status=RevisionStatus.PENDING).exists()
+    return render(request, "marketplace/service_withdraw.html", {"service": service, "pending": pending})
+
+
 # --- Moderation -----------------------------------------------------------------------------
+
+
+REPORTED_SHOWN = 50
 
 
 @login_required
@@ -553,7 +621,13 @@ def moderation_queue(request):
     if not is_site_moderator(request.user):
         raise PermissionDenied
     page_obj = Paginator(selectors.revisions_pending(), 20).get_page(request.GET.get("page"))
-    return render(request, "marketplace/moderation_queue.html", {"page_obj": page_obj})
+    # Reported reviews are few; the longest waiting come first and 50 at a time is plenty.
+    reported = list(selectors.reviews_reported()[:REPORTED_SHOWN])
+    return render(
+        request,
+        "marketplace/moderation_queue.html",
+        {"page_obj": page_obj, "reported": reported, "reported_shown": REPORTED_SHOWN},
+    )
 
 
 def _display(listing, name: str) -> str:

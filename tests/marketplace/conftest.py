@@ -1,5 +1,7 @@
 """Fixtures for the marketplace tests: people with the organisations the rules turn on."""
 
+import datetime
+
 import pytest
 
 from accounts.factories import OrganisationFactory, UserFactory
@@ -51,3 +53,20 @@ def moderator(db):
     user = UserFactory()
     user_set_role(user=user, role=Role.MODERATOR)
     return user
+
+
+def review_of(service, user, *, rating: int = 4):
+    """Publish `user`'s review of `service` through the service layer, like the review form."""
+    from marketplace.services import review_submit
+
+    return review_submit(
+        service=service,
+        user=user,
+        used_in=datetime.date(2025, 1, 1),
+        how_used="commissioned",
+        rating_experience=rating,
+        rating_value=rating,
+        rating_outcomes=rating,
+        would_recommend=True,
+        text="Good.",
+    )

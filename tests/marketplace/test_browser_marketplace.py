@@ -126,3 +126,63 @@ def test_service_page_and_review_form_with_errors_are_accessible(page, axe, serv
     assert "Select a rating for customer experience" in summary.inner_text()
     assert page.get_by_label("Your review").input_value() == "Useful, but the report came late."
     axe(page, "review form with errors")
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Your account").wait_for()
+
+
+def test_staff_confirm_before_withdrawing_a_listing(page, axe, services):
+    staff = UserFactory(email="staff@provider.example", organisation=services[0].provider.organisation)
+    services[0].provider.staff.add(staff)
+    sign_in(page, "staff@provider.example")
+    page.goto("/marketplace/provider/")
+    page.get_by_role("link", name="Withdraw Data maturity assessment").click()
+    page.get_by_role("heading", name="Are you sure you want to withdraw “Data maturity assessment”?").wait_for()
+    axe(page, "withdraw confirmation")
+    page.get_by_role("button", name="Withdraw listing").click()
+    page.get_by_text("“Data maturity assessment” is withdrawn from the marketplace").wait_for()
+    assert page.get_by_role("link", name="Re-submit Data maturity assessment for moderation").count() == 1
+    axe(page, "your listings with a withdrawn listing")
+
+
+def test_reporting_a_review_with_errors_then_moderating_it(page, axe, services):
+    from accounts.models import OrganisationKind
+    from accounts.roles import Role
+    from accounts.services import user_set_role
+    from marketplace.factories import ReviewFactory
+    from marketplace.services import service_ratings_refresh
+
+    service = services[0]
+    ReviewFactory(service=service, text="Late and over budget.", rating_value=1)
+    service_ratings_refresh(service=service)
+    UserFactory(
+        email="consultant@business.example",
+        organisation=ProviderFactory(organisation__kind=OrganisationKind.BUSINESS).organisation,
+    )
+    user_set_role(user=UserFactory(email="moderator@council.example"), role=Role.MODERATOR)
+
+    sign_in(page, "consultant@business.example")
+    page.goto(service.get_absolute_url())
+    page.get_by_role("link", name="Report this review").click()
+    page.get_by_role("heading", name="Report a review").wait_for()
+    page.get_by_role("button", name="Send report").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert "Select why the review breaks the rules" in summary.inner_text()
+    axe(page, "report form with errors")
+    page.get_by_label("Spam or advertising").check()
+    page.get_by_role("button", name="Send report").click()
+    page.get_by_text("a moderator will check the review").wait_for()
+    assert page.get_by_text("Late and over budget.").count() == 1
+
+    page.context.clear_cookies()
+    sign_in(page, "moderator@council.example")
+    page.goto("/marketplace/moderation/")
+    page.get_by_role("heading", name="Reported reviews").wait_for()
+    assert "Spam or advertising" in page.locator(".govuk-summary-card").inner_text()
+    axe(page, "moderation queue with a reported review")

@@ -15,6 +15,7 @@ from marketplace.models import KIND_BITS, REGION_BITS, Category, CouncilOffer, D
 from marketplace.pricing import Need, PriceInterval, PriceUnit, VatHandling
 from marketplace.selectors import ServiceFilters, service_search
 from marketplace.services import listing_changed
+from tests.marketplace.conftest import review_of
 
 D = Decimal
 
@@ -343,27 +344,15 @@ def test_a_change_is_indexed_once_and_other_processes_load_the_shared_index(
 def test_counts_and_results_follow_a_review_published_or_removed(
     client, home_page, council_officer, moderator, django_capture_on_commit_callbacks
 ):
-    import datetime
-
     from marketplace.models import RemovalReason
-    from marketplace.services import review_remove, review_submit
+    from marketplace.services import review_remove
 
     service = ServiceFactory(name="Soon reviewed")
     assert 'id="rating-3" name="rating" type="radio" value="3"' in client.get("/marketplace/").content.decode()
     html = client.get("/marketplace/?rating=3").content.decode()
     assert "0 services" in html
     with django_capture_on_commit_callbacks(execute=True):
-        review = review_submit(
-            service=service,
-            user=council_officer,
-            used_in=datetime.date(2025, 1, 1),
-            how_used="commissioned",
-            rating_experience=4,
-            rating_value=4,
-            rating_outcomes=4,
-            would_recommend=True,
-            text="Good.",
-        )
+        review = review_of(service, council_officer)
     html = client.get("/marketplace/?rating=3").content.decode()
     assert "1 service" in html and "Soon reviewed" in html
     assert 'for="rating-3">3 and above <span class="marketplace-count" data-count="1">' in html
