@@ -2,11 +2,16 @@
 # placeholder lists only; every value a person typed is passed as a query parameter.
 """People search on the database: SQLite FTS5 locally, PostgreSQL full-text search in production.
 
-Every query is one statement for the hits and one for the total and all facet counts. The text
-match is computed once in a materialised CTE; each facet is counted over the match with every
-*other* facet's filter applied (a value's count is what selecting it would give), and every
-stored field is compared with the viewer's level inside SQL, so members-only values never
-match, show or count for anonymous visitors.
+A search asks the full-text index who matches (one statement) and turns that into a bitmap.
+The total and every facet's counts then come from the process's facet bitmaps
+(search.backends.facet_index): each facet is counted over the match with every *other*
+facet's filter applied (a value's count is what selecting it would give), using the bitmap
+for the viewer's level, so members-only values never match, show or count for visitors.
+Nothing is cached: the bitmaps are an index kept current by the change log every write adds.
+
+Hits: without words, the filtered people in order of standing, from the in-memory browse
+order. With words, relevance times standing. SQLite computes bm25 for the best standing tier
+first and stops when a bound shows nobody else can reach the page; PostgreSQL ranks in SQL.
 """
 
 from __future__ import annotations

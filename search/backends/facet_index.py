@@ -19,6 +19,7 @@ transaction, for instance).
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import uuid
@@ -117,19 +118,7 @@ class FacetIndex:
             # Few people: sort them directly rather than walking everyone.
             keys = sorted(self.keys[entry_id] for entry_id in members(wanted) if entry_id in self.keys)
             return [key[2] for key in keys[offset : offset + limit]]
-        data = wanted.to_bytes((wanted.bit_length() + 7) // 8, "little")
-        size, found, skipped = len(data), [], 0
-        for key in self.order:
-            entry_id = key[2]
-            byte = entry_id >> 3
-            if byte < size and data[byte] >> (entry_id & 7) & 1:
-                if skipped < offset:
-                    skipped += 1
-                    continue
-                found.append(entry_id)
-                if len(found) == limit:
-                    break
-        return found
+        return list(itertools.islice(self.walk(wanted), offset, offset + limit))
 
     def walk(self, wanted: int) -> Iterator[int]:
         """Ids in `wanted`, in browse order (best standing first), lazily."""
