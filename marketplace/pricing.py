@@ -7,9 +7,9 @@ helper answers "what would this cost for that need", including VAT where it is c
 says why it cannot: a day rate cannot be turned into a cost without a number of days, and
 guessing one would mix prices that are not comparable.
 
-The SQL used by the listing's price filter and price sort is generated from the same
-`multiplier` function (see `selectors.normalised_cost_expression`), so the figure on the page
-and the figure the filter uses cannot drift apart.
+The listing's price filter and price sort multiply each listed price by the same `multiplier`
+(see `listing_index`), so the figure on the page and the figure the filter uses cannot drift
+apart.
 """
 
 import math
