@@ -56,9 +56,10 @@ FACET_OPTIONS: dict[str, list[tuple[str, str]]] = {
     "rating": [(str(value), label) for value, label in MIN_RATING_OPTIONS],
 }
 
+# Prices are at most 12 digits with 2 decimal places: under 2**48 pence.
+_PENCE_LIMIT = 2**48
 # For each byte value, the positions of its set bits: reading a bitmap a byte at a time keeps
 # the Python loop eight times shorter than one step per service.
-_PENCE_LIMIT = 2**48
 _BYTE_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
 
 
