@@ -439,7 +439,8 @@ class CommunityConsumer(LiveConsumer):
 
     async def _drain(self) -> None:
         try:
-            while self.held and not self.denied:
+            # Stops when the connection is denied, or closed (disconnect clears `access`).
+            while self.held and not self.denied and self.access is not None:
                 message = self.held.pop(0)
                 await self._relay_slowly(message)
         except Exception:
