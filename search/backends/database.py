@@ -559,6 +559,11 @@ class DatabaseBackend:
         stale = set(PersonEntry.objects.values_list("pk", flat=True)) - seen
         if stale:
             self.delete(profile_ids=sorted(stale))
+        if self.vendor == "sqlite":
+            # Replacing everyone leaves the FTS5 index in many segments full of deleted entries,
+            # which every query then reads through: merge it into one.
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO search_personfts(search_personfts) VALUES('optimize')")
         return done
 
 
