@@ -121,3 +121,12 @@ def test_members_only_values_are_counted_for_members_only_after_a_change(cast):
     assert member_skills["Special educational needs"] == 1
     assert expert_search(user=AnonymousUser(), filters={"skill": ["Special educational needs"]}).total == 0
     assert_counts_match_filters(AnonymousUser())
+
+
+def test_a_deleted_account_is_no_longer_counted(cast):
+    visitor = AnonymousUser()
+    assert counts(expert_search(user=visitor), "peer")["accredited"] == 1
+    cast["peer"].user.delete()
+    results = expert_search(user=visitor)
+    assert results.total == 7
+    assert "accredited" not in counts(results, "peer")
