@@ -6,6 +6,7 @@ from accounts.forms import ProfileForm
 from accounts.roles import Role
 from accounts.services import profile_ensure, profile_handle_ensure, profile_update
 from communities.selectors import my_memberships
+from marketplace.selectors import provider_for_user
 
 
 @login_required
@@ -21,6 +22,7 @@ def account_overview(request):
             "profile": profile,
             "role_label": role.label,
             "memberships": my_memberships(user=request.user),
+            "providers": provider_for_user(user=request.user),
             "moderates_site": role in (Role.MODERATOR, Role.ADMINISTRATOR),
         },
     )

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from accounts.factories import UserFactory
 from accounts.roles import MODERATORS_GROUP
 from communities.factories import MembershipFactory, community_create
+from marketplace.factories import ProviderFactory
 
 
 @pytest.mark.django_db
@@ -48,3 +49,14 @@ def test_moderators_find_every_moderation_queue_from_their_account(client, home_
     html = client.get("/account/").content.decode()
     for href in ["/communities/moderation/", "/good-practice/comments/moderation/", "/marketplace/moderation/"]:
         assert f'href="{href}"' in html
+
+
+@pytest.mark.django_db
+def test_provider_staff_find_their_listings_from_their_account(client, home_page):
+    staff, officer = UserFactory(), UserFactory()
+    provider = ProviderFactory()
+    provider.staff.add(staff)
+    client.force_login(staff)
+    assert 'href="/marketplace/provider/"' in client.get("/account/").content.decode()
+    client.force_login(officer)
+    assert 'href="/marketplace/provider/"' not in client.get("/account/").content.decode()
