@@ -132,7 +132,9 @@ def live_db(tmp_path_factory, django_db_setup, django_db_blocker):
     from django.db import connection
 
     path = tmp_path_factory.mktemp("live") / "live.sqlite3"
-    if connection.vendor == "sqlite":
+    # pytest-django only creates the test database when a collected test needs it; without
+    # one `connection` still names the development database, which must never be copied.
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
         with django_db_blocker.unblock():
             connection.ensure_connection()
             target = sqlite3.connect(path)
@@ -152,6 +154,7 @@ class LiveSite:
         self.db_path = db_path
         self.redis_url = redis_url
         self.processes: list[subprocess.Popen] = []
+        self.logs: list[Path] = []
         self.url = ""
 
     @property
@@ -159,7 +162,11 @@ class LiveSite:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": f"sqlite:///{self.db_path}",
+            # IMMEDIATE: a transaction takes SQLite's write lock when it begins, so concurrent
+            # writers wait (up to the busy timeout) instead of a read-then-write transaction
+            # failing at once with "database is locked" when another process or thread
+            # committed since its first read (WAL cannot upgrade a stale read snapshot).
+            "DATABASE_URL": f"sqlite:///{self.db_path}?transaction_mode=IMMEDIATE",
         }
         env.pop("REDIS_URL", None)
         if self.redis_url:
@@ -168,19 +175,24 @@ class LiveSite:
 
     def start_server(self) -> str:
         port = _free_port()
-        process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        # The server's log goes to a file, not an unread pipe (a full pipe would stall the
+        # server), so a failing test can show the server-side traceback.
+        log_path = self.db_path.parent / f"daphne-{port}.log"
+        self.logs.append(log_path)
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [str(ROOT / ".venv" / "bin" / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         self.processes.append(process)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"daphne exited: {process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"daphne exited: {log_path.read_text()[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310 - local server
                     return url
@@ -201,6 +213,9 @@ class LiveSite:
             raise RuntimeError(f"scenario {scenario} failed:\n{result.stderr[-3000:]}")
         return json.loads(result.stdout)
 
+    def server_log(self) -> str:
+        return "".join(path.read_text(errors="replace") for path in self.logs)
+
     def stop(self) -> None:
         for process in self.processes:
             process.terminate()
@@ -218,6 +233,7 @@ def live_site(live_db):
     site.url = site.start_server()
     yield site
     site.stop()
+    _assert_no_server_errors(site)
 
 
 @pytest.fixture(scope="module")
@@ -228,6 +244,13 @@ def redis_live_site(live_db):
     site = LiveSite(live_db, redis_url=redis_url)
     yield site
     site.stop()
+    _assert_no_server_errors(site)
+
+
+def _assert_no_server_errors(site: LiveSite) -> None:
+    """A server-side exception fails the module even when the client side coped with it."""
+    log = site.server_log()
+    assert "Traceback" not in log, log[-4000:]
 
 
 class HttpSession:

@@ -12,7 +12,9 @@ from websockets.sync.client import connect
 
 from tests.communities.conftest import HttpSession
 
-pytestmark = pytest.mark.live
+# The database marker makes pytest-django create the test database that `live_db` copies,
+# even when only live tests are selected.
+pytestmark = [pytest.mark.live, pytest.mark.django_db]
 
 
 def ws_connect(base_url: str, slug: str, session_key: str, after: int | None = None):
