@@ -339,6 +339,7 @@ def seed(*, options: dict, log) -> None:
     if officer is not None and created:
         for slug, role in (
             ("homelessness-prevention", Role.FACILITATOR),
+            ("temporary-accommodation-managers", Role.FACILITATOR),
             ("section-151-officers-network", Role.MEMBER),
         ):
             community = CommunityPage.objects.filter(slug=slug).first()
@@ -346,6 +347,75 @@ def seed(*, options: dict, log) -> None:
                 Membership.objects.update_or_create(
                     community=community, user=officer, defaults={"role": role, "state": State.ACTIVE}
                 )
+    if officer is not None:
+        _seed_activity(officer, log)
     if moderator is not None and created:
         log("  site moderator moderator@knowledgehub.example can moderate every community")
     log(f"  {created} communities created, {len(wanted) - created} already present")
+
+
+OFFICER_THREAD = "Temporary accommodation costs this winter"
+
+
+def _seed_activity(officer, log) -> None:
+    """Unread notifications for the officer and an open report for the moderators, made through
+    the services: a reply to the officer's thread, a mention, a join request to a restricted
+    community they facilitate, and a reply reported for naming a resident. Done once: the
+    officer's thread marks it as done."""
+    from communities import services
+
+    community = CommunityPage.objects.filter(slug="homelessness-prevention").first()
+    restricted = CommunityPage.objects.filter(slug="temporary-accommodation-managers").first()
+    if community is None or Thread.objects.filter(community=community, author=officer, title=OFFICER_THREAD).exists():
+        return
+    colleagues = list(
+        User.objects.filter(
+            community_memberships__community=community,
+            community_memberships__state=State.ACTIVE,
+            community_memberships__role=Role.MEMBER,
+        )
+        .exclude(pk=officer.pk)
+        .order_by("pk")[:3]
+    )
+    if len(colleagues) < 3:
+        return
+    first, second, third = colleagues
+    thread = services.thread_create(
+        community=community,
+        author=officer,
+        title=OFFICER_THREAD,
+        body="Our nightly-paid placements have gone up by a fifth since April. "
+        "How are other councils keeping the cost down without moving families out of area?",
+    )
+    services.reply_create(
+        thread=thread,
+        author=first,
+        body="We block-booked two hostels for the winter at a fixed rate, which helped a lot.",
+    )
+    services.reply_create(
+        thread=thread,
+        author=second,
+        body=f"@{services.user_handle(officer)} could you share your placement figures? "
+        "We are making the same case to our cabinet.",
+    )
+    named = services.reply_create(
+        thread=thread,
+        author=third,
+        body="The Jones family at 14 Mill Lane have been in a B&B for nine weeks now.",
+    )
+    services.report_create(reporter=first, thread=thread, reply=named, reason="Names a family and their address.")
+    if restricted is not None:
+        outsider = (
+            User.objects.filter(email__endswith=".example")
+            .exclude(email__endswith="@knowledgehub.example")
+            .exclude(community_memberships__community=restricted)
+            .order_by("pk")
+            .first()
+        )
+        if outsider is not None:
+            services.membership_request(
+                community=restricted,
+                user=outsider,
+                message="I manage our council's temporary accommodation team and would like to join.",
+            )
+    log("  officer@knowledgehub.example has unread notifications; one report awaits the moderators")
