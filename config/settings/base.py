@@ -117,11 +117,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while a writer commits: the ASGI server and the
-    # seeding command can share the file without "database is locked".
+    # seeding command can share the file without "database is locked". IMMEDIATE takes the
+    # write lock when a transaction begins, so a transaction that reads and then writes
+    # waits its turn (up to the timeout) instead of failing when another commits first.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
