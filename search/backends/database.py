@@ -10,8 +10,9 @@ for the viewer's level, so members-only values never match, show or count for vi
 Nothing is cached: the bitmaps are an index kept current by the change log every write adds.
 
 Hits: without words, the filtered people in order of standing, from the in-memory browse
-order. With words, relevance times standing. SQLite computes bm25 for the best standing tier
-first and stops when a bound shows nobody else can reach the page; PostgreSQL ranks in SQL.
+order. With words, relevance times standing. Both databases score the best standing tier first
+and stop when a bound shows nobody else can reach the page: SQLite computes bm25 for that tier;
+PostgreSQL finds the matches and scores that tier's with ts_rank in the same statement.
 """
 
 from __future__ import annotations
@@ -210,14 +211,16 @@ class DatabaseBackend:
             match_sql = (match, match_params, relevance)
             matched = bitmap_of(self._matching_ids(match, match_params))
         else:
-            _, match, match_params, _, _ = self._match(query, matched_skill)
-            matched = bitmap_of(self._matching_ids(match, match_params))
+            filtered = index.everyone
+            for bits in wanted_by_facet.values():
+                filtered &= bits
+            scoring, rank_bound, floor, rows = self._match_postgres(query, matched_skill, index, filtered)
+            matched = bitmap_of(row[0] for row in rows)
         wanted = matched
         for bits in wanted_by_facet.values():
             wanted &= bits
         total = wanted.bit_count()
         facets = self._facet_values(query, self._facet_counts(index, level, matched, wanted_by_facet))
-        only = None if wanted == matched else wanted
         if not total or offset >= total:
             ranked = []
         elif not query.words:
@@ -236,7 +239,18 @@ class DatabaseBackend:
                 limit=query.per_page,
             )
         else:
-            ranked = self._ranked(query, matched_skill, only=None if only is None else members(only), offset=offset)
+            ranked = self._rank_postgres(
+                query,
+                matched_skill,
+                index,
+                rows,
+                scoring=scoring,
+                rank_bound=rank_bound,
+                floor=floor,
+                matched=matched,
+                wanted=wanted,
+                offset=offset,
+            )
         hits = self._hits(ranked, level=level)
         for hit in hits:
             if matched_skill and matched_skill in hit.skills:
@@ -326,29 +340,95 @@ class DatabaseBackend:
         rows = self._relevance(match_sql, None if wanted == matched else members(wanted))
         return self._best(index, rows, offset=offset, limit=limit)
 
-    def _matching_ids(self, match: str, params: list) -> list[int]:
-        """Everyone the words match, from the full-text index alone."""
-        if self.vendor == "sqlite":
-            sql = f"SELECT rowid FROM search_personfts WHERE {match}"
-        else:
-            sql = f"SELECT e.profile_id FROM search_personentry e WHERE {match}"
+    @staticmethod
+    def _matching_ids(match: str, params: list) -> list[int]:
+        """SQLite: everyone the words match, from the full-text index alone."""
+        sql = f"SELECT rowid FROM search_personfts WHERE {match}"
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()]
 
-    def _ranked(self, query: PeopleQuery, matched_skill: str, *, only: list[int] | None, offset: int):
-        """PostgreSQL: one page of (id, score) for a text query, best first; among `only` if given."""
-        source, match, match_params, relevance, relevance_params = self._match(query, matched_skill)
+    def _match_postgres(self, query: PeopleQuery, matched_skill: str, index, filtered: int):
+        """PostgreSQL: (score SQL and params, bound of ts_rank or None, standing floor or None, rows),
+        in one pass over the matches.
+
+        `rows` are (id, score) for everyone the words match, the score (the formula of `_score`)
+        computed only for those whose standing reaches `floor`: the best standing tier among the
+        filtered people. ts_rank reads each person's whole vector, so scoring every match of a
+        common word costs more than finding the matches. Without a bound (see `ts_rank_bound`)
+        nobody could be left out safely: everyone is scored (floor None), or with filters nobody
+        here (floor infinite) and the filtered matches afterwards.
+        """
+        _, match, match_params, relevance, relevance_params = self._match(query, matched_skill)
+        floors = [floor for floor, bits, _ in index.tier_floors() if bits & filtered]
+        rank_bound = None
+        if len(floors) > 1:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT to_tsquery('english', %s)::text", match_params)
+                rank_bound = ts_rank_bound(cursor.fetchone()[0])
+        # Without a bound but with filters, only the filtered matches are scored, by id, later.
+        floor = floors[0] if rank_bound is not None else None if filtered == index.everyone else math.inf
         score, score_params = self._score(query, relevance, matched_skill)
-        restrict, restrict_params = ("", []) if only is None else (" AND e.profile_id = ANY(%s)", [only])
-        sql = (
-            f"SELECT e.profile_id, {score} AS score FROM {source} WHERE {match}{restrict} "
-            "ORDER BY score DESC, e.profile_id LIMIT %s OFFSET %s"
-        )
-        params = [*relevance_params, *score_params, *match_params, *restrict_params, query.per_page, offset]
+        scoring = (score, [*relevance_params, *score_params])
+        if floor is None:
+            column, column_params = score, [*relevance_params, *score_params]
+        elif floor == math.inf:
+            column, column_params = "NULL", []
+        else:
+            column, column_params = (
+                f"CASE WHEN e.standing >= %s THEN {score} END",
+                [floor, *relevance_params, *score_params],
+            )
+        sql = f"SELECT e.profile_id, {column} FROM search_personentry e WHERE {match}"
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, [*column_params, *match_params])
+            return scoring, rank_bound, floor, cursor.fetchall()
+
+    @staticmethod
+    def _scores_postgres(scoring, ids: list[int]) -> list[tuple[int, float]]:
+        """PostgreSQL: (id, score) of these people, who the words are known to match."""
+        score, params = scoring
+        sql = f"SELECT e.profile_id, {score} FROM search_personentry e WHERE e.profile_id = ANY(%s)"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, ids])
             return cursor.fetchall()
+
+    def _rank_postgres(
+        self, query, matched_skill, index, rows, *, scoring, rank_bound, floor, matched: int, wanted: int, offset: int
+    ) -> list[tuple[int, float]]:
+        """PostgreSQL: one page of (id, score), best first (score, then id), among `wanted`.
+
+        `rows` carry the scores of the best standing tier (or of everyone). While the page's
+        last score does not beat what anyone unscored could reach (ts_rank's bound times the
+        largest standing multiplier among them, times the skill boost), the next tier is
+        scored. The page is then the one that scoring everyone would give.
+        """
+        need = offset + query.per_page
+        inside = None if wanted == matched else set(members(wanted))
+        scores = {
+            entry_id: score for entry_id, score in rows if score is not None and (inside is None or entry_id in inside)
+        }
+        remaining = 0 if floor is None else wanted & ~bitmap_of(scores)
+        boost = SKILL_MATCH_BOOST if matched_skill else 1.0
+        tiers = index.tier_floors()
+        while remaining:
+            left = [(bits & remaining, multiplier) for _, bits, multiplier in tiers if bits & remaining]
+            untiered = remaining
+            for bits, _ in left:
+                untiered &= ~bits
+            if rank_bound is None or untiered or not left:
+                # No bound, or people the facet index has not placed in a tier yet: score them all.
+                batch = remaining
+            else:
+                best = heapq.nsmallest(need, ((-score, entry_id) for entry_id, score in scores.items()))
+                later = max(multiplier for _, multiplier in left)
+                if len(best) >= need and -best[-1][0] > rank_bound * later * boost * BOUND_MARGIN:
+                    break
+                batch = left[0][0]
+            scores.update(self._scores_postgres(scoring, members(batch)))
+            remaining &= ~batch
+        best = heapq.nsmallest(need, ((-score, entry_id) for entry_id, score in scores.items()))
+        return [(entry_id, -value) for value, entry_id in best[offset:]]
 
     @staticmethod
     def _facet_counts(index, level: int, matched: int, wanted_by_facet: dict[str, int]) -> dict[str, dict[str, int]]:
@@ -565,6 +645,47 @@ class DatabaseBackend:
             with connection.cursor() as cursor:
                 cursor.execute("INSERT INTO search_personfts(search_personfts) VALUES('optimize')")
         return done
+
+
+def ts_rank_bound(tsquery: str) -> float | None:
+    """An upper bound of PostgreSQL's ts_rank (weights at most 1) for this parsed tsquery, if known.
+
+    With AND (or a phrase) at the top of the query and two distinct lexemes, ts_rank combines
+    every pair of positions of different lexemes as 1 - (1 - r)(1 - w), each w the square root
+    of both weights times a distance factor below 1: the rank stays below 1. With one lexeme or
+    OR at the top, it adds up per matching lexeme (a prefix may match several): no constant bound.
+    """
+    if "!" in tsquery:
+        return None
+    depth = 0
+    quoted = False
+    top: set[str] = set()
+    lexemes: set[str] = set()
+    word: list[str] = []
+    position = 0
+    while position < len(tsquery):
+        char = tsquery[position]
+        if quoted:
+            if char == "'" and tsquery[position + 1 : position + 2] == "'":
+                word.append(char)
+                position += 1
+            elif char == "'":
+                quoted = False
+                lexemes.add("".join(word))
+            else:
+                word.append(char)
+        elif char == "'":
+            quoted, word = True, []
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth == 0 and char in "&|<":
+            top.add(char)
+        position += 1
+    if "|" in top or not top or len(lexemes) < 2:
+        return None
+    return 1.0
 
 
 def entry_from_doc(doc: PersonDoc) -> PersonEntry:

@@ -161,11 +161,15 @@ class FacetIndex:
 
     def tiers(self) -> list[tuple[int, float]]:
         """(bitmap, largest multiplier) of each standing tier, best first."""
+        return [(bits, multiplier) for _, bits, multiplier in self.tier_floors()]
+
+    def tier_floors(self) -> list[tuple[float, int, float]]:
+        """(lowest standing, bitmap, largest multiplier) of each standing tier, best first."""
         found = []
-        for tier, _ in enumerate(STANDING_TIERS):
+        for tier, floor in enumerate(STANDING_TIERS):
             pair = self.bits.get(STANDING, {}).get(str(tier))
             if pair and pair[0]:
-                found.append((pair[0], self.tier_multiplier.get(str(tier), math.inf)))
+                found.append((floor, pair[0], self.tier_multiplier.get(str(tier), math.inf)))
         return found
 
     def load(self, rows, terms: dict[int, list[tuple[str, int]]]) -> None:
