@@ -92,11 +92,12 @@ def community_access(*, community, user) -> CommunityAccess:
         access_kind=community.access,
         membership=_membership_for(community, user),
         user=user,
-        site_moderator=_site_moderator(user),
+        site_moderator=site_moderator_cached(user),
     )
 
 
-def _site_moderator(user) -> bool:
+def site_moderator_cached(user) -> bool:
+    """Whether `user` is a site moderator, asked of the database once per user object (request)."""
     if not user.is_authenticated:
         return False
     cached = getattr(user, "_is_site_moderator", None)
@@ -148,3 +149,5 @@ def forget_cached_access(user) -> None:
     """Drop the per-request caches after a membership changes."""
     if hasattr(user, "_community_memberships"):
         del user._community_memberships
+    if hasattr(user, "_community_member_ids"):
+        del user._community_member_ids

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from accounts.roles import is_site_moderator
 from communities.models import (
     PRESENCE_EXPIRY_SECONDS,
     Access,
@@ -35,7 +34,7 @@ from communities.models import (
     Thread,
     Topic,
 )
-from communities.permissions import CommunityAccess
+from communities.permissions import CommunityAccess, site_moderator_cached
 
 MEMBER_STATES = (State.ACTIVE, State.SUSPENDED)
 THREADS_PER_PAGE = 20
@@ -43,15 +42,21 @@ REPLIES_PER_PAGE = 25
 
 
 def _member_community_ids(user) -> set[int]:
+    """Communities `user` belongs to, queried once per user object (forget_cached_access clears it)."""
     if not user.is_authenticated:
         return set()
-    return set(Membership.objects.filter(user=user, state__in=MEMBER_STATES).values_list("community_id", flat=True))
+    cached = getattr(user, "_community_member_ids", None)
+    if cached is None:
+        cached = user._community_member_ids = set(
+            Membership.objects.filter(user=user, state__in=MEMBER_STATES).values_list("community_id", flat=True)
+        )
+    return cached
 
 
 def community_visible_queryset(*, user):
     """Live communities whose page the viewer may see (private ones only to members)."""
     communities = CommunityPage.objects.live()
-    if user.is_authenticated and is_site_moderator(user):
+    if user.is_authenticated and site_moderator_cached(user):
         return communities
     return communities.filter(~Q(access=Access.PRIVATE) | Q(pk__in=_member_community_ids(user)))
 
@@ -68,12 +73,17 @@ def community_hidden_page_ids(*, user) -> set[int]:
 
 def community_readable_ids(*, user) -> set[int]:
     """Communities whose discussion, files and feed the viewer may read."""
-    communities = CommunityPage.objects.live()
-    if user.is_authenticated and is_site_moderator(user):
-        return set(communities.values_list("pk", flat=True))
-    return set(
-        communities.filter(Q(access=Access.OPEN) | Q(pk__in=_member_community_ids(user))).values_list("pk", flat=True)
-    )
+    return _readable_and_visible_ids(user)[0]
+
+
+def _readable_and_visible_ids(user) -> tuple[set[int], set[int]]:
+    """(readable, visible) community ids in one query: every readable community is visible."""
+    visible = dict(community_visible_queryset(user=user).values_list("pk", "access"))
+    if user.is_authenticated and site_moderator_cached(user):
+        return set(visible), set(visible)
+    members = _member_community_ids(user)
+    readable = {pk for pk, access in visible.items() if access == Access.OPEN or pk in members}
+    return readable, set(visible)
 
 
 def community_directory(
@@ -181,12 +191,15 @@ def presence_count(*, community_id: int, expiry_seconds: int = PRESENCE_EXPIRY_S
 
 
 def thread_get(*, community: CommunityPage, thread_id: int) -> Thread | None:
-    return (
+    thread = (
         Thread.objects.filter(community=community, pk=thread_id)
-        .select_related("author", "community")
+        .select_related("author")
         .prefetch_related("tags")
         .first()
     )
+    if thread is not None:
+        thread.community = community  # already loaded: no second join through the page tables
+    return thread
 
 
 def thread_replies(*, thread: Thread, page_number=1):
@@ -236,8 +249,7 @@ def my_memberships(*, user) -> list[Membership]:
 
 def notification_list(*, user, page_number=1, per_page: int = 20):
     """Someone's notifications, leaving out any about communities they can no longer read."""
-    readable = community_readable_ids(user=user)
-    visible = community_visible_ids(user=user)
+    readable, visible = _readable_and_visible_ids(user)
     notifications = Notification.objects.filter(recipient=user).filter(
         Q(community_id__in=readable) | Q(kind=NotificationKind.DECISION, community_id__in=visible)
     )
@@ -245,8 +257,7 @@ def notification_list(*, user, page_number=1, per_page: int = 20):
 
 
 def notification_unread_count(*, user) -> int:
-    readable = community_readable_ids(user=user)
-    visible = community_visible_ids(user=user)
+    readable, visible = _readable_and_visible_ids(user)
     return (
         Notification.objects.filter(recipient=user, read_at__isnull=True)
         .filter(Q(community_id__in=readable) | Q(kind=NotificationKind.DECISION, community_id__in=visible))
@@ -259,7 +270,7 @@ def moderation_queue(*, user, community: CommunityPage | None = None):
     reports = Report.objects.filter(state=ReportState.OPEN).select_related(
         "community", "thread", "thread__author", "reply", "reply__author", "reporter"
     )
-    if not is_site_moderator(user):
+    if not site_moderator_cached(user):
         moderated = Membership.objects.filter(
             user=user,
             state=State.ACTIVE,
