@@ -199,13 +199,8 @@ def _after_a_change_elsewhere(client, url: str, *, repeat: int) -> Timing:
     shared through the cache, as the process that made the change does after its commit; this
     process has only its old index, so the timed request loads the shared one.
     """
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from marketplace import listing_index
     from marketplace.services import listing_changed
-
-    request = client_get(client, url)
 
     def changed_elsewhere():
         stale = listing_index.current()
@@ -213,20 +208,13 @@ def _after_a_change_elsewhere(client, url: str, *, repeat: int) -> Timing:
         listing_index.build()
         listing_index.install(stale)
 
-    for _ in range(5):
-        changed_elsewhere()
-        request()
-    changed_elsewhere()
-    with CaptureQueriesContext(connection) as captured:
-        request()
-    queries = len(captured.captured_queries)
-    samples = []
-    for _ in range(repeat):
-        changed_elsewhere()
-        started = time.perf_counter()
-        request()
-        samples.append((time.perf_counter() - started) * 1000)
-    return Timing("listing, first request after a change", samples, queries)
+    return time_requests(
+        "listing, first request after a change",
+        client_get(client, url),
+        repeat=repeat,
+        warmup=5,
+        before_each=changed_elsewhere,
+    )
 
 
 def _index_build(*, repeat: int) -> Timing:

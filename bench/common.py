@@ -60,19 +60,27 @@ def time_requests(
     *,
     repeat: int = 200,
     warmup: int = 10,
+    before_each: Callable[[], object] | None = None,
 ) -> Timing:
-    """Time `make_request` `repeat` times after a warm-up; counts SQL queries of one request."""
+    """Time `make_request` `repeat` times after a warm-up; counts SQL queries of one request.
+
+    `before_each`, if given, runs untimed before every request (to set up the state measured).
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    prepare = before_each or (lambda: None)
     for _ in range(warmup):
+        prepare()
         make_request()
+    prepare()
     with CaptureQueriesContext(connection) as captured:
         make_request()
     # Read now: the next request's request_started signal clears the connection's query log.
     queries = len(captured.captured_queries)
     samples = []
     for _ in range(repeat):
+        prepare()
         started = time.perf_counter()
         make_request()
         samples.append((time.perf_counter() - started) * 1000)
