@@ -24,9 +24,11 @@ def community_reply_saved(sender, instance, **kwargs) -> None:
         people_index_update_on_commit(user_ids=[instance.author_id])
 
 
-def person_entry_deleted(sender, instance, **kwargs) -> None:
-    """An entry went (a deleted account cascades here too): the facet bitmaps must drop it.
-    Recorded in the deleting transaction, so it counts only if the deletion commits."""
+def profile_deleted(sender, instance, **kwargs) -> None:
+    """A deleted account's profile takes its index entry with it (a cascade the backend never
+    sees): the facet bitmaps must drop it. Recorded in the deleting transaction, so it counts
+    only if the deletion commits. Entries the backend deletes itself are recorded there, and
+    listening on the profile rather than the entry keeps the backend's bulk deletes fast."""
     from search.backends.facet_index import index_changed
 
     index_changed([instance.pk])
@@ -36,9 +38,9 @@ def connect() -> None:
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
 
-    from search.models import PersonEntry
+    from accounts.models import Profile
 
-    post_delete.connect(person_entry_deleted, sender=PersonEntry, dispatch_uid="search.person_entry_deleted")
+    post_delete.connect(profile_deleted, sender=Profile, dispatch_uid="search.profile_deleted")
 
     if apps.is_installed("hub"):
         from wagtail.signals import page_published, page_unpublished
