@@ -5,7 +5,7 @@ The embedded defaults apply unless DATABASE_URL / REDIS_URL / ELASTICSEARCH_URL 
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, STORAGES, env
+from config.settings.base import BASE_DIR, SQLITE_INIT_COMMAND, STORAGES, env
 
 SECRET_KEY = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 DEBUG = False
@@ -16,7 +16,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'bench.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    DATABASES["default"]["OPTIONS"] = {"init_command": SQLITE_INIT_COMMAND}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 # Keep connections open between requests, as production does (base.py sets this for PostgreSQL).
 DATABASES["default"]["CONN_MAX_AGE"] = 60
