@@ -20,8 +20,9 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import re
+from collections import defaultdict
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ from search.backends.base import (
 )
 from search.backends.facet_index import bitmap_of, facet_index, index_changed, members
 from search.indexing import FACET_LABELS, MONTH, PersonDoc, now_epoch
-from search.models import LEVEL_MEMBERS, LEVEL_PUBLIC, NameToken, PersonEntry, PersonTerm
+from search.models import LEVEL_MEMBERS, LEVEL_PUBLIC, IndexLexeme, NameToken, PersonEntry, PersonTerm
 
 ENTRY_FIELDS = [
     "user_id",
@@ -86,7 +87,6 @@ HIT_FIELDS = [
     "last_active",
 ]
 FTS_COLUMNS = "name, headline_pub, skills_pub, body_pub, headline_mem, skills_mem, body_mem"
-NAME_TOKENS_CACHE_KEY = "search:name-tokens:v1"
 PUBLIC_COLUMNS = "{name headline_pub skills_pub body_pub}"
 # bm25 weights, in FTS column order: name, headline, skills, body (public, then members).
 BM25_MEMBERS = "10.0, 3.0, 5.0, 1.0, 3.0, 5.0, 1.0"
@@ -99,28 +99,47 @@ SKILL_MATCH_BOOST = 1.5
 SKILL_FACET_SIZE = 15
 # Ranking scores the best standing tier first when more people than this match.
 PRUNE_FROM = 2000
+# PostgreSQL: each audience's narrow table of vectors (search.models.PersonVector), members: True.
+VECTOR_TABLES = {False: "search_personpublicvector", True: "search_personmembervector"}
+# PostgreSQL: how an entry's text becomes each audience's vector (weights A-D: name, skills,
+# headline, the rest), computed from the entry row as it is written.
+PUBLIC_VECTOR = (
+    "setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(skills_pub, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce(headline_pub, '')), 'C') || "
+    "setweight(to_tsvector('english', coalesce(body_pub, '')), 'D')"
+)
+MEMBER_VECTOR = (
+    f"{PUBLIC_VECTOR} || "
+    "setweight(to_tsvector('english', coalesce(skills_mem, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce(headline_mem, '')), 'C') || "
+    "setweight(to_tsvector('english', coalesce(body_mem, '')), 'D')"
+)
+# PostgreSQL: a prefix standing for more words than this is left to GIN's partial match.
+MAX_PREFIX_WORDS = 200
+# A prefix item in a parsed tsquery ('budget':*), weights not allowed after it.
+PREFIX_ITEM = re.compile(r"'((?:[^'\\]|''|\\.)*)':\*(?![A-D*])")
 # Slack on the relevance bound, in case FTS5 counts its rows slightly differently.
 BOUND_MARGIN = 1.05
 
 
-_buckets: dict[str, object] = {}
+# Per database: (index version and token, the name vocabulary bucketed for typo look-ups).
+_names: dict[str, tuple[tuple[int, str], WordBuckets]] = {}
 
 
-def name_vocabulary() -> list[str]:
-    tokens = cache.get(NAME_TOKENS_CACHE_KEY)
-    if tokens is None:
-        tokens = list(NameToken.objects.values_list("token", flat=True))
-        cache.set(NAME_TOKENS_CACHE_KEY, tokens, 300)
-    return tokens
+def name_buckets(index) -> WordBuckets:
+    """Every word of people's names, as of the facet index's version.
 
-
-def name_buckets() -> WordBuckets:
-    """The name vocabulary bucketed for typo look-ups, rebuilt when the vocabulary changes."""
-    tokens = name_vocabulary()
-    key = f"{len(tokens)}:{hash(tuple(tokens[:50]))}"
-    if _buckets.get("key") != key:
-        _buckets.update(key=key, buckets=WordBuckets(tokens))
-    return _buckets["buckets"]
+    Held per process like the facet bitmaps and read again only when the index has changed:
+    name tokens are written in the same transaction as the entries that bump the version.
+    """
+    key = connection.settings_dict.get("NAME", "") or ""
+    stamp = (index.version, index.token)
+    held = _names.get(key)
+    if held is None or held[0] != stamp:
+        held = (stamp, WordBuckets(NameToken.objects.values_list("token", flat=True)))
+        _names[key] = held
+    return held[1]
 
 
 class DatabaseBackend:
@@ -132,17 +151,15 @@ class DatabaseBackend:
     def vendor(self) -> str:
         return connection.vendor
 
-    def _alternatives(self, words: list[str]) -> list[list[str]]:
-        vocabulary = name_buckets() if words else []
+    def _alternatives(self, words: list[str], index) -> list[list[str]]:
+        vocabulary = name_buckets(index) if words else []
         return [[word, *close_words(word, vocabulary)] for word in words]
 
-    def _match(self, query: PeopleQuery, matched_skill: str = "", alternatives: list[list[str]] | None = None):
+    def _match(self, query: PeopleQuery, matched_skill: str, alternatives: list[list[str]]):
         """(FROM clause, WHERE clause, params, relevance expression, relevance params)."""
         words = query.words
         if not words:
             return "search_personentry e", "1=1", [], "1.0", []
-        if alternatives is None:
-            alternatives = self._alternatives(words)
         if self.vendor == "sqlite":
             expression = " AND ".join(
                 "(" + " OR ".join([f'"{alts[0]}"*', *(f'"{alt}"' for alt in alts[1:])]) + ")" for alts in alternatives
@@ -161,12 +178,12 @@ class DatabaseBackend:
                 [],
             )
         tsquery = " & ".join("(" + " | ".join([f"{alts[0]}:*", *alts[1:]]) + ")" for alts in alternatives)
-        column = "e.tsv_public" if query.level == LEVEL_PUBLIC else "e.tsv_member"
         return (
-            "search_personentry e",
-            f"{column} @@ to_tsquery('english', %s)",
+            f"{VECTOR_TABLES[query.level >= LEVEL_MEMBERS]} e",
+            # Parsed and its prefixes expanded by `_match_postgres` (see `expand_prefixes`).
+            "e.tsv @@ %s::tsquery",
             [tsquery],
-            f"ts_rank('{{0.1, 0.3, 0.5, 1.0}}', {column}, to_tsquery('english', %s))",
+            "ts_rank('{0.1, 0.3, 0.5, 1.0}', e.tsv, to_tsquery('english', %s))",
             [tsquery],
         )
 
@@ -181,7 +198,7 @@ class DatabaseBackend:
         if matched_skill and self.vendor != "sqlite":
             score += (
                 # Uncorrelated IN: computed once, not once per matching row.
-                f" * (CASE WHEN e.profile_id IN (SELECT s.entry_id FROM search_personterm s WHERE "
+                f" * (CASE WHEN e.entry_id IN (SELECT s.entry_id FROM search_personterm s WHERE "
                 f"s.kind = 'skill' AND s.value = %s AND s.vis <= %s) THEN {SKILL_MATCH_BOOST} ELSE 1.0 END)"
             )
             params.extend([matched_skill, query.level])
@@ -206,7 +223,7 @@ class DatabaseBackend:
         if not query.words:
             matched = index.everyone
         elif self.vendor == "sqlite":
-            alternatives = self._alternatives(query.words)
+            alternatives = self._alternatives(query.words, index)
             _, match, match_params, relevance, _ = self._match(query, matched_skill, alternatives)
             match_sql = (match, match_params, relevance)
             matched = bitmap_of(self._matching_ids(match, match_params))
@@ -214,8 +231,8 @@ class DatabaseBackend:
             filtered = index.everyone
             for bits in wanted_by_facet.values():
                 filtered &= bits
-            scoring, rank_bound, floor, rows = self._match_postgres(query, matched_skill, index, filtered)
-            matched = bitmap_of(row[0] for row in rows)
+            scoring, rank_bound, floor, ids, rows = self._match_postgres(query, matched_skill, index, filtered)
+            matched = bitmap_of(ids)
         wanted = matched
         for bits in wanted_by_facet.values():
             wanted &= bits
@@ -349,46 +366,51 @@ class DatabaseBackend:
             return [row[0] for row in cursor.fetchall()]
 
     def _match_postgres(self, query: PeopleQuery, matched_skill: str, index, filtered: int):
-        """PostgreSQL: (score SQL and params, bound of ts_rank or None, standing floor or None, rows),
-        in one pass over the matches.
+        """PostgreSQL: (score SQL and params, bound of ts_rank or None, standing floor or None,
+        ids, rows), in one pass over the matches.
 
-        `rows` are (id, score) for everyone the words match, the score (the formula of `_score`)
-        computed only for those whose standing reaches `floor`: the best standing tier among the
-        filtered people. ts_rank reads each person's whole vector, so scoring every match of a
+        `ids` are everyone the words match; `rows` are (id, score) of those whose standing reaches
+        `floor` (the best standing tier among the filtered people), the score the formula of
+        `_score`. ts_rank reads each person's whole vector, so scoring every match of a
         common word costs more than finding the matches. Without a bound (see `ts_rank_bound`)
         nobody could be left out safely: everyone is scored (floor None), or with filters nobody
         here (floor infinite) and the filtered matches afterwards.
         """
-        _, match, match_params, relevance, relevance_params = self._match(query, matched_skill)
+        alternatives = self._alternatives(query.words, index)
+        source, match, match_params, relevance, relevance_params = self._match(query, matched_skill, alternatives)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_tsquery('english', %s)::text", match_params)
+            parsed = cursor.fetchone()[0]
+            # The same people, found through the GIN index's fast path: prefixes given as words.
+            match_params = [expand_prefixes(cursor, parsed)]
         floors = [floor for floor, bits, _ in index.tier_floors() if bits & filtered]
-        rank_bound = None
-        if len(floors) > 1:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT to_tsquery('english', %s)::text", match_params)
-                rank_bound = ts_rank_bound(cursor.fetchone()[0])
+        rank_bound = ts_rank_bound(parsed) if len(floors) > 1 else None
         # Without a bound but with filters, only the filtered matches are scored, by id, later.
         floor = floors[0] if rank_bound is not None else None if filtered == index.everyone else math.inf
         score, score_params = self._score(query, relevance, matched_skill)
-        scoring = (score, [*relevance_params, *score_params])
+        scoring = (source, score, [*relevance_params, *score_params])
         if floor is None:
-            column, column_params = score, [*relevance_params, *score_params]
+            scored, scored_params = "TRUE", []
         elif floor == math.inf:
-            column, column_params = "NULL", []
+            scored, scored_params = "FALSE", []
         else:
-            column, column_params = (
-                f"CASE WHEN e.standing >= %s THEN {score} END",
-                [floor, *relevance_params, *score_params],
-            )
-        sql = f"SELECT e.profile_id, {column} FROM search_personentry e WHERE {match}"
+            scored, scored_params = "e.standing >= %s", [floor]
+        # One row of arrays: far quicker to fetch than a row per match of a common word.
+        sql = (
+            f"SELECT array_agg(e.entry_id), array_agg(e.entry_id) FILTER (WHERE {scored}), "
+            f"array_agg({score}) FILTER (WHERE {scored}) FROM {source} WHERE {match}"
+        )
+        params = [*scored_params, *relevance_params, *score_params, *scored_params, *match_params]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*column_params, *match_params])
-            return scoring, rank_bound, floor, cursor.fetchall()
+            cursor.execute(sql, params)
+            ids, scored_ids, scores = cursor.fetchone()
+        return scoring, rank_bound, floor, ids or [], list(zip(scored_ids or [], scores or [], strict=True))
 
     @staticmethod
     def _scores_postgres(scoring, ids: list[int]) -> list[tuple[int, float]]:
         """PostgreSQL: (id, score) of these people, who the words are known to match."""
-        score, params = scoring
-        sql = f"SELECT e.profile_id, {score} FROM search_personentry e WHERE e.profile_id = ANY(%s)"
+        source, score, params = scoring
+        sql = f"SELECT e.entry_id, {score} FROM {source} WHERE e.entry_id = ANY(%s)"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, ids])
             return cursor.fetchall()
@@ -476,7 +498,7 @@ class DatabaseBackend:
         if not ranked:
             return []
         ids = [row[0] for row in ranked]
-        entries = PersonEntry.objects.only(*HIT_FIELDS).in_bulk(ids)
+        entries = {row["profile_id"]: row for row in PersonEntry.objects.filter(pk__in=ids).values(*HIT_FIELDS)}
         skills: dict[int, list[str]] = {}
         # No kind filter and no ORDER BY in SQL: either makes SQLite pick the (kind, value)
         # index and walk every skill of everyone; a person has only a handful of terms.
@@ -561,6 +583,9 @@ class DatabaseBackend:
                 chunk = ids[start : start + 500]
                 marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(f"DELETE FROM search_personterm WHERE entry_id IN ({marks})", chunk)
+                if self.vendor == "postgresql":
+                    for table in VECTOR_TABLES.values():
+                        cursor.execute(f"DELETE FROM {table} WHERE entry_id IN ({marks})", chunk)
                 cursor.execute(f"DELETE FROM search_personentry WHERE profile_id IN ({marks})", chunk)
             now = timezone.now()
             columns = ["profile_id", *ENTRY_FIELDS, "indexed_at"]
@@ -596,13 +621,22 @@ class DatabaseBackend:
                     "INSERT INTO search_personterm (entry_id, kind, value, vis) VALUES (%s, %s, %s, %s)",
                     terms,
                 )
+            if self.vendor == "postgresql":
+                for table, vector in ((VECTOR_TABLES[False], PUBLIC_VECTOR), (VECTOR_TABLES[True], MEMBER_VECTOR)):
+                    cursor.execute(
+                        f"INSERT INTO {table} (entry_id, standing, last_active, tsv) "
+                        f"SELECT profile_id, standing, last_active, {vector} FROM search_personentry "
+                        "WHERE profile_id = ANY(%s)",
+                        [ids],
+                    )
+                cursor.execute(
+                    "INSERT INTO search_indexlexeme (word) SELECT DISTINCT unnest(tsvector_to_array(tsv)) "
+                    f"FROM {VECTOR_TABLES[True]} WHERE entry_id = ANY(%s) ON CONFLICT DO NOTHING",
+                    [ids],
+                )
             index_changed(ids)
-        tokens = set().union(*(doc.name_tokens for doc in docs))
-        known = set(name_vocabulary())
-        new_tokens = [token[:100] for token in tokens if token[:100] not in known]
-        if new_tokens:
-            NameToken.objects.bulk_create([NameToken(token=token) for token in new_tokens], ignore_conflicts=True)
-            cache.delete(NAME_TOKENS_CACHE_KEY)
+            tokens = {token[:100] for doc in docs for token in doc.name_tokens}
+            NameToken.objects.bulk_create([NameToken(token=token) for token in sorted(tokens)], ignore_conflicts=True)
 
     @transaction.atomic
     def delete(self, *, profile_ids: list[int]) -> None:
@@ -613,7 +647,7 @@ class DatabaseBackend:
     def clear(self) -> None:
         PersonEntry.objects.all().delete()
         NameToken.objects.all().delete()
-        cache.delete(NAME_TOKENS_CACHE_KEY)
+        IndexLexeme.objects.all().delete()
         index_changed(None)
 
     def rebuild(self, docs, *, total: int, progress=None, batch_size: int = 2000) -> int:
@@ -644,7 +678,51 @@ class DatabaseBackend:
             # which every query then reads through: merge it into one.
             with connection.cursor() as cursor:
                 cursor.execute("INSERT INTO search_personfts(search_personfts) VALUES('optimize')")
+        else:
+            # Everyone's rows were replaced. VACUUM takes the old ones out of the GIN indexes (else
+            # every match of a common word visits its dead row's page too) and ANALYZE describes
+            # the new ones to the planner. VACUUM cannot run inside a transaction: then ANALYZE only.
+            tables = ", ".join(["search_personentry", "search_personterm", *VECTOR_TABLES.values()])
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {tables}" if connection.in_atomic_block else f"VACUUM (ANALYZE) {tables}")
         return done
+
+
+def expand_prefixes(cursor, parsed: str) -> str:
+    """PostgreSQL: this parsed tsquery with each prefix item (`'budget':*`) replaced by the
+    index's words that start with it (`('budget' | 'budgetari')`): the same matches, without
+    GIN's slow partial-match scan. A prefix with no words, or very many, is left as it is.
+    """
+    prefixes = sorted({_tsquery_unquote(found) for found in PREFIX_ITEM.findall(parsed)})
+    if not prefixes:
+        return parsed
+    sql = " UNION ALL ".join(
+        ["(SELECT %s, word FROM search_indexlexeme WHERE word LIKE %s ORDER BY word LIMIT %s)"] * len(prefixes)
+    )
+    params = []
+    for prefix in prefixes:
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params.extend([prefix, pattern, MAX_PREFIX_WORDS + 1])
+    cursor.execute(sql, params)
+    words: dict[str, list[str]] = defaultdict(list)
+    for prefix, word in cursor.fetchall():
+        words[prefix].append(word)
+
+    def replace(found: re.Match) -> str:
+        expansion = words.get(_tsquery_unquote(found.group(1)), [])
+        if not expansion or len(expansion) > MAX_PREFIX_WORDS:
+            return found.group(0)
+        return "(" + " | ".join(_tsquery_quote(word) for word in expansion) + ")"
+
+    return PREFIX_ITEM.sub(replace, parsed)
+
+
+def _tsquery_unquote(text: str) -> str:
+    return re.sub(r"''|\\(.)", lambda m: "'" if m.group(0) == "''" else m.group(1), text)
+
+
+def _tsquery_quote(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def ts_rank_bound(tsquery: str) -> float | None:
@@ -688,28 +766,24 @@ def ts_rank_bound(tsquery: str) -> float | None:
     return 1.0
 
 
-def entry_from_doc(doc: PersonDoc) -> PersonEntry:
-    fields = {name: getattr(doc, name) for name in ENTRY_FIELDS}
-    return PersonEntry(profile_id=doc.profile_id, **fields)
-
-
-def hit_from_entry(entry: PersonEntry, *, level: int, skills: list[str], score: float = 0.0) -> PersonHit:
-    """A result showing only the fields stored at or below the viewer's level."""
+def hit_from_entry(entry: dict, *, level: int, skills: list[str], score: float = 0.0) -> PersonHit:
+    """A result showing only the fields stored at or below the viewer's level (`entry`: HIT_FIELDS)."""
+    shows_organisation = entry["organisation_vis"] <= level
     return PersonHit(
-        profile_id=entry.pk,
-        handle=entry.handle,
-        name=entry.name,
-        job_title=entry.job_title if entry.job_title_vis <= level else "",
-        organisation_name=entry.organisation_name if entry.organisation_vis <= level else "",
-        organisation_kind=entry.organisation_kind if entry.organisation_vis <= level else "",
-        sector=entry.sector if entry.sector_vis <= level else "",
+        profile_id=entry["profile_id"],
+        handle=entry["handle"],
+        name=entry["name"],
+        job_title=entry["job_title"] if entry["job_title_vis"] <= level else "",
+        organisation_name=entry["organisation_name"] if shows_organisation else "",
+        organisation_kind=entry["organisation_kind"] if shows_organisation else "",
+        sector=entry["sector"] if entry["sector_vis"] <= level else "",
         skills=skills,
-        peer_accredited=entry.peer_accredited,
-        peer_status=entry.peer_status,
-        peer_areas=[area for area in entry.peer_areas.split(",") if area],
-        availability=entry.availability,
-        contributions=entry.contributions,
-        contribution_summary=entry.contribution_summary or {},
-        last_active=entry.last_active,
+        peer_accredited=entry["peer_accredited"],
+        peer_status=entry["peer_status"],
+        peer_areas=[area for area in entry["peer_areas"].split(",") if area],
+        availability=entry["availability"],
+        contributions=entry["contributions"],
+        contribution_summary=entry["contribution_summary"] or {},
+        last_active=entry["last_active"],
         score=float(score or 0),
     )
