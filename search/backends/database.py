@@ -188,20 +188,14 @@ class DatabaseBackend:
         )
 
     def _score(self, query: PeopleQuery, relevance: str, matched_skill: str):
-        """Relevance times standing (accreditation, contributions, recent activity)."""
+        """Relevance times standing (accreditation, contributions, recent activity). PostgreSQL:
+        the boost for holding the skill the query names is applied afterwards (`_boosted`)."""
         params: list = [now_epoch()]
         score = (
             f"{relevance} * (1.0 + e.standing + 0.5 / (1.0 + "
             f"(CASE WHEN %s - e.last_active > 0 THEN %s - e.last_active ELSE 0 END) / {MONTH}))"
         )
         params.append(params[0])
-        if matched_skill and self.vendor != "sqlite":
-            score += (
-                # Uncorrelated IN: computed once, not once per matching row.
-                f" * (CASE WHEN e.entry_id IN (SELECT s.entry_id FROM search_personterm s WHERE "
-                f"s.kind = 'skill' AND s.value = %s AND s.vis <= %s) THEN {SKILL_MATCH_BOOST} ELSE 1.0 END)"
-            )
-            params.extend([matched_skill, query.level])
         return score, params
 
     # --- queries ------------------------------------------------------------------------
@@ -404,7 +398,21 @@ class DatabaseBackend:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             ids, scored_ids, scores = cursor.fetchone()
-        return scoring, rank_bound, floor, ids or [], list(zip(scored_ids or [], scores or [], strict=True))
+        rows = self._boosted(list(zip(scored_ids or [], scores or [], strict=True)), index, query, matched_skill)
+        return scoring, rank_bound, floor, ids or [], rows
+
+    @staticmethod
+    def _boosted(rows, index, query: PeopleQuery, matched_skill: str) -> list[tuple[int, float]]:
+        """PostgreSQL: (id, score) rows with the scores of people holding the skill the query
+        names (as the viewer may see it, from the facet bitmaps) multiplied by the skill boost.
+        A subquery in the scoring SQL would be run again for every scored row."""
+        if not matched_skill or not rows:
+            return rows
+        skilled = index.value_bits("skill", matched_skill, query.level) & bitmap_of(row[0] for row in rows)
+        if not skilled:
+            return rows
+        holders = set(members(skilled))
+        return [(entry_id, score * SKILL_MATCH_BOOST if entry_id in holders else score) for entry_id, score in rows]
 
     @staticmethod
     def _scores_postgres(scoring, ids: list[int]) -> list[tuple[int, float]]:
@@ -447,7 +455,7 @@ class DatabaseBackend:
                 if len(best) >= need and -best[-1][0] > rank_bound * later * boost * BOUND_MARGIN:
                     break
                 batch = left[0][0]
-            scores.update(self._scores_postgres(scoring, members(batch)))
+            scores.update(self._boosted(self._scores_postgres(scoring, members(batch)), index, query, matched_skill))
             remaining &= ~batch
         best = heapq.nsmallest(need, ((-score, entry_id) for entry_id, score in scores.items()))
         return [(entry_id, -value) for value, entry_id in best[offset:]]
