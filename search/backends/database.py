@@ -13,6 +13,10 @@ Hits: without words, the filtered people in order of standing, from the in-memor
 order. With words, relevance times standing. Both databases score the best standing tier first
 and stop when a bound shows nobody else can reach the page: SQLite computes bm25 for that tier;
 PostgreSQL finds the matches and scores that tier's with ts_rank in the same statement.
+
+PostgreSQL matches against one narrow vector table per audience (search.models.PersonVector),
+so the rows a common word's matches point at are packed densely, and expands prefixes into
+the index's own words first (`expand_prefixes`): GIN's partial match is several times slower.
 """
 
 from __future__ import annotations
@@ -187,7 +191,8 @@ class DatabaseBackend:
             [tsquery],
         )
 
-    def _score(self, query: PeopleQuery, relevance: str, matched_skill: str):
+    @staticmethod
+    def _score(relevance: str):
         """Relevance times standing (accreditation, contributions, recent activity). PostgreSQL:
         the boost for holding the skill the query names is applied afterwards (`_boosted`)."""
         params: list = [now_epoch()]
@@ -360,8 +365,8 @@ class DatabaseBackend:
             return [row[0] for row in cursor.fetchall()]
 
     def _match_postgres(self, query: PeopleQuery, matched_skill: str, index, filtered: int):
-        """PostgreSQL: (score SQL and params, bound of ts_rank or None, standing floor or None,
-        ids, rows), in one pass over the matches.
+        """PostgreSQL: (what scores, as (FROM clause, score SQL, params), bound of ts_rank or None,
+        standing floor or None, ids, rows), in one pass over the matches.
 
         `ids` are everyone the words match; `rows` are (id, score) of those whose standing reaches
         `floor` (the best standing tier among the filtered people), the score the formula of
@@ -381,7 +386,7 @@ class DatabaseBackend:
         rank_bound = ts_rank_bound(parsed) if len(floors) > 1 else None
         # Without a bound but with filters, only the filtered matches are scored, by id, later.
         floor = floors[0] if rank_bound is not None else None if filtered == index.everyone else math.inf
-        score, score_params = self._score(query, relevance, matched_skill)
+        score, score_params = self._score(relevance)
         scoring = (source, score, [*relevance_params, *score_params])
         if floor is None:
             scored, scored_params = "TRUE", []
