@@ -4,8 +4,9 @@ The index is denormalised on purpose. One `PersonEntry` per profile holds exactl
 may use, already filtered by the person's privacy choices: a field someone hides is never
 written here, and a field they show to signed-in members only is stored with `*_vis = 1` so
 that queries for anonymous visitors exclude it inside SQL (`vis <= viewer level`). Full-text
-structures are attached by the migrations per database: an FTS5 table the backend writes in
-bulk on SQLite, generated `tsvector` columns with GIN indexes on PostgreSQL.
+structures differ per database: an FTS5 table (made by the migrations) the backend writes in
+bulk on SQLite; on PostgreSQL one narrow `tsvector` table per audience (`PersonVector`) with a
+GIN index each, and the vocabulary of their words (`IndexLexeme`) for expanding prefixes.
 """
 
 from django.contrib.postgres.search import SearchVectorField
