@@ -160,10 +160,7 @@ class DatabaseBackend:
         return [[word, *close_words(word, vocabulary)] for word in words]
 
     def _match(self, query: PeopleQuery, matched_skill: str, alternatives: list[list[str]]):
-        """(FROM clause, WHERE clause, params, relevance expression, relevance params)."""
-        words = query.words
-        if not words:
-            return "search_personentry e", "1=1", [], "1.0", []
+        """(FROM clause, WHERE clause, params, relevance expression, relevance params) for words."""
         if self.vendor == "sqlite":
             expression = " AND ".join(
                 "(" + " OR ".join([f'"{alts[0]}"*', *(f'"{alt}"' for alt in alts[1:])]) + ")" for alts in alternatives
@@ -218,6 +215,9 @@ class DatabaseBackend:
         wanted_by_facet = {
             facet: index.filter_bits(facet, values, level) for facet, values in query.filters.items() if values
         }
+        filtered = index.everyone
+        for bits in wanted_by_facet.values():
+            filtered &= bits
         offset = (query.page - 1) * query.per_page
         if not query.words:
             matched = index.everyone
@@ -227,14 +227,9 @@ class DatabaseBackend:
             match_sql = (match, match_params, relevance)
             matched = bitmap_of(self._matching_ids(match, match_params))
         else:
-            filtered = index.everyone
-            for bits in wanted_by_facet.values():
-                filtered &= bits
             scoring, rank_bound, floor, ids, rows = self._match_postgres(query, matched_skill, index, filtered)
             matched = bitmap_of(ids)
-        wanted = matched
-        for bits in wanted_by_facet.values():
-            wanted &= bits
+        wanted = matched & filtered
         total = wanted.bit_count()
         facets = self._facet_values(query, self._facet_counts(index, level, matched, wanted_by_facet))
         if not total or offset >= total:
@@ -370,8 +365,8 @@ class DatabaseBackend:
 
         `ids` are everyone the words match; `rows` are (id, score) of those whose standing reaches
         `floor` (the best standing tier among the filtered people), the score the formula of
-        `_score`. ts_rank reads each person's whole vector, so scoring every match of a
-        common word costs more than finding the matches. Without a bound (see `ts_rank_bound`)
+        `_score`. Scoring and fetching the score of every match of a common word costs more
+        than finding the matches, so the best tier often settles the page alone. Without a bound (see `ts_rank_bound`)
         nobody could be left out safely: everyone is scored (floor None), or with filters nobody
         here (floor infinite) and the filtered matches afterwards.
         """
@@ -440,9 +435,7 @@ class DatabaseBackend:
         """
         need = offset + query.per_page
         inside = None if wanted == matched else set(members(wanted))
-        scores = {
-            entry_id: score for entry_id, score in rows if score is not None and (inside is None or entry_id in inside)
-        }
+        scores = {entry_id: score for entry_id, score in rows if inside is None or entry_id in inside}
         remaining = 0 if floor is None else wanted & ~bitmap_of(scores)
         boost = SKILL_MATCH_BOOST if matched_skill else 1.0
         tiers = index.tier_floors()
