@@ -59,10 +59,11 @@ test-postgres: ## The suite on PostgreSQL with the Redis channel layer and cache
 	@echo "==> Test suite on PostgreSQL with channels-redis"
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install ## ruff check, ruff format --check and template indentation
+lint: install ## ruff check, ruff format --check, template indentation and the import contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
+	$(BIN)/lint-imports
 
 format: install ## Apply ruff fixes and formatting, and indent templates
 	$(BIN)/ruff check --fix .

@@ -15,6 +15,7 @@ from accounts.models import (
     tier_for_ons_code,
 )
 from accounts.roles import GROUP_FOR_ROLE, MODERATORS_GROUP, SITE_EDITORS_GROUP, Role
+from accounts.signals import profiles_changed
 
 ONS_ATTRIBUTION = (
     "Contains public sector information from the Office for National Statistics, "
@@ -333,9 +334,8 @@ def profile_update(
 
 
 def _reindex_after_commit(user_ids: list[int]) -> None:
-    from search.services import people_index_update_on_commit
-
-    people_index_update_on_commit(user_ids=user_ids)
+    # Whoever keeps a copy of profiles (people search) listens and updates it after commit.
+    profiles_changed.send(sender=Profile, user_ids=user_ids)
 
 
 def profile_handles_ensure_all() -> int:

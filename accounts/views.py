@@ -5,25 +5,26 @@ from django.shortcuts import redirect, render
 from accounts.forms import ProfileForm
 from accounts.roles import Role
 from accounts.services import profile_ensure, profile_handle_ensure, profile_update
-from communities.selectors import my_memberships
-from marketplace.selectors import provider_for_user
+from home import extensions
 
 
 @login_required
 def account_overview(request):
-    """The signed-in person's own account: who they are, where they work, account actions."""
+    """The signed-in person's own account: who they are, where they work, account actions, and
+    what each feature registers for them (home.extensions: links, panels, moderation queues)."""
     profile = profile_ensure(user=request.user)
-    profile_handle_ensure(profile=profile)  # the page links to the public profile
+    profile_handle_ensure(profile=profile)  # features link to the public profile
     role = Role(request.user.role)
+    moderates_site = role in (Role.MODERATOR, Role.ADMINISTRATOR)
     return render(
         request,
         "accounts/account_overview.html",
         {
             "profile": profile,
             "role_label": role.label,
-            "memberships": my_memberships(user=request.user),
-            "providers": provider_for_user(user=request.user),
-            "moderates_site": role in (Role.MODERATOR, Role.ADMINISTRATOR),
+            "activity_links": extensions.account_links(request),
+            "panels": extensions.account_panels(request),
+            "moderation_links": extensions.moderation_links(request) if moderates_site else [],
         },
     )
 

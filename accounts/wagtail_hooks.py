@@ -1,7 +1,9 @@
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.models import Organisation
+from home import extensions
 
 
 class OrganisationSnippetViewSet(SnippetViewSet):
@@ -16,3 +18,9 @@ class OrganisationSnippetViewSet(SnippetViewSet):
 
 
 register_snippet(OrganisationSnippetViewSet)
+
+
+@hooks.register(extensions.DEMO_DATA)
+def people_demo():
+    # First: every other feature's demo data is made by these people.
+    return extensions.DemoStep(name="accounts", module="accounts.demo", order=10)

@@ -1,12 +1,5 @@
 """Starting text for the pages every deployment has. Editors change it in the Wagtail admin."""
 
-GOOD_PRACTICE_INTRO = (
-    "Case studies from councils and fire and rescue services: what they tried, what it cost and what changed."
-)
-COMMUNITIES_INTRO = "Groups where officers and councillors work on shared problems, ask questions and share files."
-PEOPLE_INTRO = "Find peers and experts across the sector who have solved the problem you are working on."
-MARKETPLACE_INTRO = "Compare improvement services by what they cost and what councils who used them say."
-
 
 def _heading(text: str) -> dict:
     return {"type": "heading", "value": {"text": text, "level": "h2"}}

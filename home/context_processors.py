@@ -1,27 +1,32 @@
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-# The service navigation: label, path. Order is the order people see.
-NAVIGATION = [
-    ("Good practice", "/good-practice/"),
-    ("Communities", "/communities/"),
-    ("People", "/people/"),
-    ("Marketplace", "/marketplace/"),
-    ("Search", "/search/"),
-]
+from home import extensions
 
 
 def navigation(request):
-    """Header navigation with the current section marked for aria-current, and the unread count.
+    """The header and service navigation, made of what each feature registers.
 
-    The count is lazy: it is queried only when a page shows the header to someone signed in.
+    Everything is lazy: a page that never shows the header (a feed, a JSON answer rendered from a
+    template) asks no feature for anything, and a link's badge is counted only when shown.
     """
-    from communities.selectors import notification_unread_count
-
     path = request.path
-    items = [{"label": label, "href": href, "current": path.startswith(href)} for label, href in NAVIGATION]
-    user = getattr(request, "user", None)
-    unread = SimpleLazyObject(
-        lambda: notification_unread_count(user=user) if user is not None and user.is_authenticated else 0
-    )
-    return {"main_navigation": items, "account_url": reverse("accounts:overview"), "unread_notifications": unread}
+
+    def main_navigation():
+        return [
+            {"label": link.label, "href": link.url, "current": path.startswith(link.url)}
+            for link in extensions.navigation_links()
+        ]
+
+    def header_links():
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return []
+        return extensions.header_links(request)
+
+    return {
+        "main_navigation": SimpleLazyObject(main_navigation),
+        "header_links": SimpleLazyObject(header_links),
+        "site_search": SimpleLazyObject(extensions.site_search),
+        "account_url": reverse("accounts:overview"),
+    }

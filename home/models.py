@@ -12,7 +12,8 @@ from home.blocks import BodyStreamBlock
 
 
 class HomePage(Page):
-    """The front door: search, featured good practice, active communities, sign-in prompts."""
+    """The front door: search, sign-in prompts, and the panels features register (featured good practice,
+    active communities, ...)."""
 
     strapline = models.CharField(
         max_length=255,
@@ -29,12 +30,11 @@ class HomePage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from communities.selectors import community_active_list
-        from hub.selectors import case_study_featured_list
+        from home.extensions import home_panels
 
         context = super().get_context(request, *args, **kwargs)
-        context["featured_case_studies"] = case_study_featured_list(limit=3)
-        context["active_communities"] = community_active_list(user=request.user, limit=3)
+        # What lies below the search form is each feature's own panel (home.extensions).
+        context["panels"] = home_panels(request)
         return context
 
 

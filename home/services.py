@@ -9,38 +9,8 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
 from accounts.services import roles_ensure_groups
-from home import content
+from home import content, extensions
 from home.models import HomePage, StandardPage
-
-
-def _index_page_types():
-    # Imported here: each app owns its index page, the site tree only places them.
-    from communities.models import CommunityIndexPage
-    from hub.models import GoodPracticeIndexPage
-    from marketplace.models import MarketplaceIndexPage
-    from search.models import PeopleIndexPage
-
-    return [
-        (
-            GoodPracticeIndexPage,
-            "good-practice",
-            "Good practice",
-            content.GOOD_PRACTICE_INTRO,
-        ),
-        (
-            CommunityIndexPage,
-            "communities",
-            "Communities of practice",
-            content.COMMUNITIES_INTRO,
-        ),
-        (PeopleIndexPage, "people", "Find people and experts", content.PEOPLE_INTRO),
-        (
-            MarketplaceIndexPage,
-            "marketplace",
-            "Improvement marketplace",
-            content.MARKETPLACE_INTRO,
-        ),
-    ]
 
 
 def _root_page_ensure() -> Page:
@@ -56,7 +26,7 @@ def _root_page_ensure() -> Page:
 
 @transaction.atomic
 def site_structure_ensure(*, progress: Callable[[str], None] | None = None) -> HomePage:
-    """Create the home page, the four section index pages and the footer pages if missing.
+    """Create the home page, each registered section's index page and the footer pages if missing.
 
     Safe to run on every deploy: existing pages, and any edits made to them, are left alone.
     """
@@ -83,10 +53,13 @@ def site_structure_ensure(*, progress: Callable[[str], None] | None = None) -> H
         site.site_name = "Knowledge Hub"
         site.save()
 
-    for model, slug, title, intro in _index_page_types():
-        if not model.objects.exists():
-            home.add_child(instance=model(title=title, slug=slug, introduction=intro))
-            say(f"  created /{slug}/")
+    for section in extensions.site_sections():
+        if not section.page_model.objects.exists():
+            fields = {"title": section.title, "slug": section.slug}
+            if section.introduction:
+                fields["introduction"] = section.introduction
+            home.add_child(instance=section.page_model(**fields))
+            say(f"  created {section.url}")
 
     for slug, title, summary, body in content.FOOTER_PAGES:
         if not StandardPage.objects.child_of(home).filter(slug=slug).exists():

@@ -1,5 +1,6 @@
 """Wagtail admin: providers as snippets (register one, verify its contacts, name its staff),
-and a menu link to the marketplace's moderation queue."""
+a menu link to the marketplace's moderation queue, and what the marketplace adds to the shared
+pages (home.extensions)."""
 
 from django.urls import reverse
 
@@ -10,7 +11,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from accounts.roles import is_site_moderator
-from marketplace.models import Provider
+from home import extensions
+from marketplace.models import MarketplaceIndexPage, Provider
+from marketplace.selectors import provider_for_user
 
 
 class ProviderSnippetViewSet(SnippetViewSet):
@@ -57,3 +60,47 @@ def register_marketplace_moderation_menu_item():
         icon_name="tick-inverse",
         order=310,
     )
+
+
+# The shared pages this feature plugs into (home.extensions).
+
+
+@hooks.register(extensions.SITE_SECTIONS)
+def marketplace_section():
+    return extensions.Section(
+        page_model=MarketplaceIndexPage,
+        slug="marketplace",
+        title="Improvement marketplace",
+        navigation_label="Marketplace",
+        introduction="Compare improvement services by what they cost and what councils who used them say.",
+        order=40,
+    )
+
+
+@hooks.register(extensions.ACCOUNT_LINKS)
+def marketplace_account_links(request):
+    links = []
+    providers = provider_for_user(user=request.user)
+    if providers:
+        links.append(
+            extensions.Link(
+                label="Your marketplace listings",
+                url=reverse("marketplace:provider_dashboard"),
+                hint=", ".join(str(provider) for provider in providers),
+                order=40,
+            )
+        )
+    links.append(extensions.Link(label="Your marketplace shortlist", url=reverse("marketplace:shortlist"), order=50))
+    return links
+
+
+@hooks.register(extensions.MODERATION_LINKS)
+def marketplace_moderation_link(request):
+    return extensions.Link(
+        label="Marketplace listings and reviews", url=reverse("marketplace:moderation_queue"), order=30
+    )
+
+
+@hooks.register(extensions.DEMO_DATA)
+def marketplace_demo():
+    return extensions.DemoStep(name="marketplace", module="marketplace.demo", order=40)

@@ -34,13 +34,20 @@ def profile_deleted(sender, instance, **kwargs) -> None:
     index_changed([instance.pk])
 
 
+def profiles_changed_received(sender, user_ids, **kwargs) -> None:
+    """Someone edited their profile (or was given an organisation): reindex them after commit."""
+    people_index_update_on_commit(user_ids=user_ids)
+
+
 def connect() -> None:
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
 
     from accounts.models import Profile
+    from accounts.signals import profiles_changed
 
     post_delete.connect(profile_deleted, sender=Profile, dispatch_uid="search.profile_deleted")
+    profiles_changed.connect(profiles_changed_received, dispatch_uid="search.profiles_changed")
 
     if apps.is_installed("hub"):
         from wagtail.signals import page_published, page_unpublished
