@@ -82,7 +82,7 @@ def cached_serve(request, path: str):
     """Wagtail's page serving for /good-practice/..., cached whole for anonymous visitors."""
     if not _anonymous_and_cacheable(request):
         return _serve(request, path)
-    key = cache.page_key(request.get_full_path())
+    key = cache.page_key(request)
     hit = django_cache.get(key)
     if hit is not None:
         content, headers = hit

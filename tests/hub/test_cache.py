@@ -77,3 +77,22 @@ def test_password_protected_case_study_never_leaks_through_the_cache_or_listings
     # Someone who has a session (and so may have entered the password) bypasses the cache.
     client.cookies["sessionid"] = "anything"
     assert client.get(case_study.url).get("X-Library-Cache") is None
+
+
+@pytest.mark.django_db
+def test_each_host_and_scheme_gets_its_own_cached_links(client, case_study):
+    """A visitor arriving under another host name (or over HTTPS) must not poison the cache
+    with links to that host for everyone else: feeds and pages build absolute URLs from it."""
+    feed = "/good-practice/feeds/rss/"
+    poisoned = client.get(feed, HTTP_HOST="localhost:8000")
+    assert "http://localhost:8000/good-practice/" in poisoned.content.decode()
+
+    for _ in range(2):
+        response = client.get(feed, HTTP_HOST="testserver")
+        body = response.content.decode()
+        assert "localhost" not in body
+        assert "http://testserver/good-practice/" in body
+    assert response["X-Library-Cache"] == "hit"
+
+    secure = client.get(feed, HTTP_HOST="testserver", secure=True).content.decode()
+    assert "https://testserver/good-practice/" in secure
