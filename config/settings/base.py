@@ -231,6 +231,10 @@ WAGTAIL_USER_CUSTOM_FIELDS = ["organisation"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 TAGGIT_CASE_INSENSITIVE = True
+# No Gravatar: each avatar request would tell a third party (by a hash of the email) who is
+# editing, without their consent, and offline it leaves broken images. Wagtail then shows
+# an uploaded avatar or its built-in default, both served from this site.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Comments (good practice discussion) ------------------------------------------------
 SITE_ID = 1
