@@ -20,7 +20,9 @@ shared by every connection of the same viewer to the same community:
 
 Catch-up: events carry their community's sequence number ("id"), given in commit order. The
 client connects with `?after=<last number it saw>`; the consumer joins the fan-out first and
-then replays the log after that number, so nothing falls in between. Live events at or below
+then replays the log after that number, so nothing falls in between. The replay shows each
+thread or reply as it is now (removed, hidden, deleted, edited), and a point older than the
+log's window gets "catch_up.expired" (reload) instead of a silent gap. Live events at or below
 the last number sent are dropped (no duplicates); a live event that skips a number (its
 predecessor's broadcast is still on its way from another process) makes the consumer replay
 the missing numbers from the log first (no gaps).
@@ -80,10 +82,10 @@ def _still_readable(community_id: int, user) -> bool:
     return _readable_many([(community_id, user)])[0]
 
 
-def _events_after(community_id: int, after: int) -> list[dict]:
-    from communities.selectors import events_after
+def _catch_up(community_id: int, after: int):
+    from communities.selectors import catch_up
 
-    return events_after(community_id=community_id, after=after)
+    return catch_up(community_id=community_id, after=after)
 
 
 def _presence_add(channel_name: str, community_id: int, user_id: int | None) -> None:
@@ -476,15 +478,24 @@ class CommunityConsumer(LiveConsumer):
             await self.close(code=FORBIDDEN)
 
     async def _replay(self) -> None:
-        """Send every logged event after `last_seq`, in order."""
+        """Send every logged event after `last_seq`, in order, as its subject is now.
+
+        A point older than the log keeps is not caught up: the client is told to reload, and
+        gets live events from the log's head on.
+        """
         while True:
-            logged = await database_sync_to_async(_events_after)(self.community_id, self.last_seq)
-            for event in logged:
+            caught = await database_sync_to_async(_catch_up)(self.community_id, self.last_seq)
+            if caught.expired:
+                await self.send_json({"type": events.CATCH_UP_EXPIRED, "payload": {"reload": True}})
+                self.last_seq = caught.through
+                return
+            for event in caught.events:
                 if self.denied:
                     return
                 await self.send_json(event)
                 self.last_seq = event["id"]
-            if len(logged) < 500:
+            self.last_seq = max(self.last_seq, caught.through)
+            if not caught.more:
                 return
 
 

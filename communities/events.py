@@ -5,16 +5,24 @@ community's channel-layer group only after that transaction commits, so a rolled
 never announced and a committed one is never lost: a client that missed it gets it from the
 log when it reconnects. Type names are dotted; the consumer handles "discussion.reply_created"
 in `discussion_reply_created`.
+
+The log stores which thread or reply an event is about, never what it said: catch-up renders
+the subject as it is now (`communities.selectors.catch_up`), so a reply removed, hidden,
+deleted or edited after it was announced is replayed as the page shows it now. The log keeps a
+bounded window (`log_prune`); a client asking for a point before it is told to reload.
 """
 
+import datetime
 import json
 import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -28,6 +36,8 @@ PRESENCE_CHANGED = "presence.changed"
 MEMBERSHIP_CHANGED = "membership.changed"
 ACCESS_CHANGED = "community.access_changed"
 NOTIFICATION_CREATED = "notification.created"
+# Sent (not logged) to a client whose catch-up point is older than the log keeps: reload.
+CATCH_UP_EXPIRED = "catch_up.expired"
 
 # Events every live client gets replayed on reconnect; presence and access are not replayed.
 LOGGED_TYPES = {THREAD_CREATED, THREAD_UPDATED, REPLY_CREATED, REPLY_UPDATED}
@@ -66,8 +76,11 @@ def thread_payload(thread: Thread) -> dict:
 
 
 def reply_payload(reply: Reply) -> dict:
-    """What members see of a reply: its sanitised HTML, or the removal placeholder."""
-    visible = reply.state == PostState.VISIBLE
+    """What members see of a reply: its sanitised HTML, or the removal placeholder.
+
+    A reply in a hidden or removed thread shows nothing either: its thread page is gone.
+    """
+    visible = reply.state == PostState.VISIBLE and reply.thread.state == PostState.VISIBLE
     return {
         "thread_id": reply.thread_id,
         "reply_id": reply.pk,
@@ -107,22 +120,70 @@ def _next_seq(community_id: int) -> int:
     return row[0]
 
 
-def event_record(*, community_id: int, type: str, payload: dict) -> CommunityEvent:
-    """Log an event in the current transaction and broadcast it once the transaction commits.
+def subject_payload(subject: Thread | Reply) -> dict:
+    return reply_payload(subject) if isinstance(subject, Reply) else thread_payload(subject)
 
-    Must run inside the writing transaction (services are atomic): the sequence number's lock
-    is held until it commits.
+
+def subject_reference(subject: Thread | Reply) -> dict:
+    """What the log stores of an event's subject: which post, not what it says."""
+    if isinstance(subject, Reply):
+        return {"thread_id": subject.thread_id, "reply_id": subject.pk}
+    return {"thread_id": subject.pk}
+
+
+def event_record(*, type: str, subject: Thread | Reply) -> CommunityEvent:
+    """Log an event about `subject` in the current transaction and broadcast it after commit.
+
+    Live clients are sent the subject as it is at commit; the log keeps only a reference, so
+    catch-up later shows it as it is then. Must run inside the writing transaction (services
+    are atomic): the sequence number's lock is held until it commits.
     """
     if not connection.in_atomic_block:
         # Outside a transaction the lock would be gone before the event row is written.
         raise RuntimeError("event_record must run inside the writing transaction")
+    community_id = subject.thread.community_id if isinstance(subject, Reply) else subject.community_id
+    payload = subject_payload(subject)
     seq = _next_seq(community_id)
-    event = CommunityEvent.objects.create(community_id=community_id, seq=seq, type=type, payload=payload)
+    event = CommunityEvent.objects.create(
+        community_id=community_id, seq=seq, type=type, payload=subject_reference(subject)
+    )
+    log_prune(community_id=community_id, last_seq=seq)
     # Encoded once here rather than once per connected client: consumers relay the text as is.
     text = json.dumps({"type": type, "id": seq, "payload": payload}, cls=DjangoJSONEncoder)
     message = {"type": type, "id": seq, "text": text}
     transaction.on_commit(lambda: broadcast(community_group(community_id), message))
     return event
+
+
+def log_max_events() -> int:
+    """How many events a community's log keeps: COMMUNITIES_EVENT_LOG_MAX_EVENTS, default 1000."""
+    return getattr(settings, "COMMUNITIES_EVENT_LOG_MAX_EVENTS", 1000)
+
+
+def log_max_age() -> datetime.timedelta:
+    """How long an event is kept: COMMUNITIES_EVENT_LOG_MAX_AGE, default a day."""
+    return getattr(settings, "COMMUNITIES_EVENT_LOG_MAX_AGE", datetime.timedelta(days=1))
+
+
+def log_prune(*, community_id: int, last_seq: int) -> None:
+    """Drop the community's events beyond the window (`last_seq` is its newest number).
+
+    The caller holds the community's log head row locked (`_next_seq`, or the prune command's
+    select_for_update), so `pruned_through` only grows and catch-up can tell a client whose
+    point fell out of the window to reload instead of silently skipping what it missed.
+    """
+    cutoff = last_seq - log_max_events()
+    too_old = (
+        CommunityEvent.objects.filter(
+            community_id=community_id, created_at__lt=timezone.now() - log_max_age()
+        ).aggregate(last=Max("seq"))["last"]
+        or 0
+    )
+    cutoff = max(cutoff, too_old)
+    if cutoff > 0 and CommunityLogHead.objects.filter(community_id=community_id, pruned_through__lt=cutoff).update(
+        pruned_through=cutoff
+    ):
+        CommunityEvent.objects.filter(community_id=community_id, seq__lte=cutoff).delete()
 
 
 def signal_after_commit(group: str, type: str, payload: dict) -> None:

@@ -15,7 +15,6 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
@@ -292,8 +291,9 @@ class Reply(models.Model):
     def is_visible(self) -> bool:
         return self.state == PostState.VISIBLE
 
-    @cached_property
+    @property
     def placeholder(self) -> str:
+        # Not cached: a moderator's change of `state` must change what the same object says.
         return REMOVAL_PLACEHOLDERS.get(self.state, "")
 
 
@@ -305,7 +305,7 @@ REMOVAL_PLACEHOLDERS = {
 
 
 class CommunityEvent(models.Model):
-    """The community's event log: what live clients were sent, in order.
+    """The community's event log: which thread or reply changed, in order, for catch-up.
 
     `seq` numbers a community's events 1, 2, 3, ... in commit order: it is taken from the
     community's `CommunityLogHead` row, which the writing transaction holds locked until it
@@ -313,6 +313,12 @@ class CommunityEvent(models.Model):
     A client that reconnects says the last number it saw and is sent every later event once
     (catch-up without gaps or duplicates). Database ids give no such promise on PostgreSQL,
     where concurrent transactions can commit out of id order.
+
+    `payload` names the event's subject ({"thread_id": ..., "reply_id": ...}) and holds no
+    content: catch-up renders each subject as it is now, so a removal, hide, deletion or
+    edit is replayed as what the pages show, and nothing removed stays stored here. The log
+    is a window for reconnecting, not history: `communities.events.log_prune` keeps the
+    newest COMMUNITIES_EVENT_LOG_MAX_EVENTS events no older than COMMUNITIES_EVENT_LOG_MAX_AGE.
     """
 
     community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="events")
@@ -323,6 +329,7 @@ class CommunityEvent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["community", "seq"], name="one_event_per_community_seq")]
+        indexes = [models.Index(fields=["community", "created_at"], name="community_event_age")]
 
     def __str__(self) -> str:
         return f"{self.type} #{self.seq}"
@@ -337,6 +344,8 @@ class CommunityLogHead(models.Model):
 
     community = models.OneToOneField(CommunityPage, on_delete=models.CASCADE, primary_key=True, related_name="+")
     last_seq = models.PositiveBigIntegerField(default=0)
+    # Events numbered up to this one have been pruned: a client that saw less must reload.
+    pruned_through = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.community_id} at {self.last_seq}"

@@ -7,6 +7,7 @@ may not see. Threads and replies are not in the page index at all.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
@@ -295,13 +296,64 @@ def library_list(*, community: CommunityPage) -> list[LibraryFile]:
     )
 
 
+@dataclass
+class CatchUp:
+    """What a reconnecting client is sent: events after its point, as their subjects are now."""
+
+    events: list[dict]
+    through: int  # the last sequence number covered: the client's new point
+    more: bool  # the limit was reached: ask again after `through`
+    expired: bool  # the point is outside the log's window: reload instead
+
+
+def catch_up(*, community_id: int, after: int, limit: int = 500) -> CatchUp:
+    """Logged events numbered after `after`, in order, each rendered from its thread or reply now.
+
+    Removed, hidden and author-deleted posts come out as their placeholders, edited ones as
+    edited, replies in a hidden thread and the creation of a hidden thread not at all: the
+    same as the pages. Skipped events still move `through` on, so no number is asked twice.
+    `after` older than the log's window, or newer than its head, is `expired`.
+    """
+    from communities import events as live
+
+    rows = list(
+        CommunityEvent.objects.filter(community_id=community_id, seq__gt=after)
+        .order_by("seq")
+        .values_list("seq", "type", "payload")[:limit]
+    )
+    # Read after the events: pruning only moves forward, so a point not pruned now was not
+    # pruned when the events were read either.
+    last_seq, pruned_through = CommunityLogHead.objects.filter(community_id=community_id).values_list(
+        "last_seq", "pruned_through"
+    ).first() or (0, 0)
+    if after < pruned_through or after > last_seq:
+        return CatchUp(events=[], through=last_seq, more=False, expired=True)
+    reply_ids = {payload["reply_id"] for _, _, payload in rows if "reply_id" in payload}
+    thread_ids = {payload["thread_id"] for _, _, payload in rows if "reply_id" not in payload}
+    replies = Reply.objects.filter(pk__in=reply_ids, thread__community_id=community_id).select_related(
+        "author", "thread__community"
+    )
+    threads = Thread.objects.filter(pk__in=thread_ids, community_id=community_id).select_related("author", "community")
+    subjects = {("reply", reply.pk): reply for reply in replies} | {("thread", thread.pk): thread for thread in threads}
+    rendered = []
+    for seq, kind, payload in rows:
+        subject = subjects.get(
+            ("reply", payload["reply_id"]) if "reply_id" in payload else ("thread", payload["thread_id"])
+        )
+        thread = getattr(subject, "thread", subject)
+        if subject is None or (not thread.is_visible and (kind == live.THREAD_CREATED or subject is not thread)):
+            continue  # gone, or never shown: nothing to replay
+        rendered.append({"type": kind, "id": seq, "payload": live.subject_payload(subject)})
+    through = rows[-1][0] if rows else after
+    return CatchUp(events=rendered, through=through, more=len(rows) == limit, expired=False)
+
+
 def events_after(*, community_id: int, after: int, limit: int = 500) -> list[dict]:
-    """Logged events numbered after `after`, in order, for a reconnecting client (at most `limit`).
+    """Logged events numbered after `after`, as their subjects are now (see `catch_up`).
 
     "id" in each event is its sequence number in the community, as in the live messages.
     """
-    events = CommunityEvent.objects.filter(community_id=community_id, seq__gt=after).order_by("seq")[:limit]
-    return [{"type": event.type, "id": event.seq, "payload": event.payload} for event in events]
+    return catch_up(community_id=community_id, after=after, limit=limit).events
 
 
 def digest_content(*, membership: Membership, since, until) -> tuple[list, list]:

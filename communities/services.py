@@ -20,6 +20,7 @@ from communities.models import (
     PRESENCE_EXPIRY_SECONDS,
     Access,
     AuditEntry,
+    CommunityLogHead,
     CommunityPage,
     DigestSent,
     Frequency,
@@ -479,9 +480,8 @@ def thread_create(*, community: CommunityPage, author, title: str, body: str, ta
     if tags:
         thread.tags.set(list(tags))
     events.event_record(
-        community_id=community.pk,
         type=events.THREAD_CREATED,
-        payload=events.thread_payload(thread),
+        subject=thread,
     )
     _notify_mentions(
         mentioned=mentioned,
@@ -514,9 +514,8 @@ def thread_edit(*, thread: Thread, editor, title: str, body: str) -> Thread:
     thread.edited_at = timezone.now()
     thread.save(update_fields=["title", "body", "body_html", "edited_at"])
     events.event_record(
-        community_id=thread.community_id,
         type=events.THREAD_UPDATED,
-        payload=events.thread_payload(thread),
+        subject=thread,
     )
     return thread
 
@@ -542,9 +541,8 @@ def thread_set_flags(*, thread: Thread, actor, pinned: bool | None = None, locke
                 target=thread.title,
             )
         events.event_record(
-            community_id=thread.community_id,
             type=events.THREAD_UPDATED,
-            payload=events.thread_payload(thread),
+            subject=thread,
         )
     return thread
 
@@ -574,9 +572,8 @@ def reply_create(*, thread: Thread, author, body: str, quote: Reply | None = Non
     )
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
     events.event_record(
-        community_id=community.pk,
         type=events.REPLY_CREATED,
-        payload=events.reply_payload(reply),
+        subject=reply,
     )
     url = f"{thread.get_absolute_url()}?page=last#reply-{reply.pk}"
     _notify_mentions(
@@ -621,9 +618,8 @@ def reply_edit(*, reply: Reply, editor, body: str) -> Reply:
     reply.edited_at = timezone.now()
     reply.save(update_fields=["body", "body_html", "edited_at"])
     events.event_record(
-        community_id=reply.thread.community_id,
         type=events.REPLY_UPDATED,
-        payload=events.reply_payload(reply),
+        subject=reply,
     )
     return reply
 
@@ -635,9 +631,8 @@ def reply_delete(*, reply: Reply, actor) -> Reply:
     reply.state = PostState.DELETED
     reply.save(update_fields=["state"])
     events.event_record(
-        community_id=reply.thread.community_id,
         type=events.REPLY_UPDATED,
-        payload=events.reply_payload(reply),
+        subject=reply,
     )
     return reply
 
@@ -717,18 +712,9 @@ def post_moderate(*, target, actor, state: str, reason: str = "") -> None:
         target=_describe(target),
         reason=reason,
     )
-    if isinstance(target, Reply):
-        events.event_record(
-            community_id=community.pk,
-            type=events.REPLY_UPDATED,
-            payload=events.reply_payload(target),
-        )
-    else:
-        events.event_record(
-            community_id=community.pk,
-            type=events.THREAD_UPDATED,
-            payload=events.thread_payload(target),
-        )
+    events.event_record(
+        type=events.REPLY_UPDATED if isinstance(target, Reply) else events.THREAD_UPDATED, subject=target
+    )
     if target.author_id and state == PostState.REMOVED:
         notification_create(
             recipient=target.author,
@@ -737,6 +723,24 @@ def post_moderate(*, target, actor, state: str, reason: str = "") -> None:
             text=f"A moderator removed your post in “{thread.title}”: {reason}"[:300],
             url=thread.get_absolute_url(),
         )
+
+
+# --- Live event log -------------------------------------------------------------------------
+
+
+def event_log_prune() -> int:
+    """Prune every community's event log to its window; returns how many logs were looked at.
+
+    Each community's log head is locked in a transaction of its own, as a writer would lock it,
+    so pruning never races a writer and never holds more than one community at a time.
+    """
+    community_ids = list(CommunityLogHead.objects.values_list("community_id", flat=True))
+    for community_id in community_ids:
+        with transaction.atomic():
+            head = CommunityLogHead.objects.select_for_update().filter(community_id=community_id).first()
+            if head is not None:
+                events.log_prune(community_id=community_id, last_seq=head.last_seq)
+    return len(community_ids)
 
 
 # --- Presence -----------------------------------------------------------------------------

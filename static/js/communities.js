@@ -94,7 +94,7 @@ function handleCommunityEvent(root, event) {
   }
   const table = root.querySelector("[data-thread-list]");
   if (!table) return;
-  if (event.type === "discussion.thread_created") {
+  if (event.type === "discussion.thread_created" && payload.visible) {
     table.querySelector("[data-empty]")?.remove();
     table.prepend(threadRow(payload));
     announce(root, `New discussion: ${payload.title}`);
@@ -117,6 +117,11 @@ function connect(root, onEvent, { resume }) {
     });
     socket.addEventListener("message", (message) => {
       const event = JSON.parse(message.data);
+      if (event.type === "catch_up.expired") {
+        // What was missed is older than the server keeps: the page itself is the catch-up.
+        window.location.reload();
+        return;
+      }
       if (resume && typeof event.id === "number") {
         if (event.id <= lastId) return;
         lastId = event.id;

@@ -1,5 +1,7 @@
 """Consumers under channels' WebsocketCommunicator: notifications, catch-up, no duplicates."""
 
+import json
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -110,3 +112,74 @@ async def test_a_live_worker_keeps_its_connections_counted_and_a_silent_one_stop
     await consumers.live_state().housekeep_once()
     assert await sync_to_async(presence_count)(community_id=community.pk) == 1
     await communicator.disconnect()
+
+
+async def _frames_on_connect(community, user=None, *, after: int = 0, quiet: float = 0.7) -> list[str]:
+    """Every text frame a client connecting with `?after=` is sent until it goes quiet."""
+    communicator = WebsocketCommunicator(_ws_app(user), f"/ws/communities/{community.slug}/?after={after}")
+    connected, _ = await communicator.connect()
+    assert connected
+    frames = []
+    while not await communicator.receive_nothing(timeout=quiet):
+        frames.append(await communicator.receive_from())
+    await communicator.disconnect()
+    return frames
+
+
+def _removed_hidden_deleted_and_edited(make_community, kind: str):
+    """A community where everything that can go away or change has done so."""
+    from communities.models import PostState
+
+    community = make_community(kind)
+    member, moderator = make_viewer("member", community), make_viewer("moderator", community)
+    thread = services.thread_create(community=community, author=member, title="Rota", body="Who covers Friday?")
+    removed = services.reply_create(thread=thread, author=member, body="REMOVED-call me on 07700 900123")
+    services.post_moderate(target=removed, actor=moderator, state=PostState.REMOVED, reason="Personal data")
+    deleted = services.reply_create(thread=thread, author=member, body="DELETED-by its author")
+    services.reply_delete(reply=deleted, actor=member)
+    edited = services.reply_create(thread=thread, author=member, body="BEFORE-EDIT text")
+    services.reply_edit(reply=edited, editor=member, body="after the edit")
+    hidden = services.thread_create(community=community, author=moderator, title="HIDDEN-title", body="HIDDEN-body")
+    services.reply_create(thread=hidden, author=member, body="HIDDEN-reply")
+    services.post_moderate(target=hidden, actor=moderator, state=PostState.HIDDEN)
+    return community, member
+
+
+@pytest.mark.parametrize(("kind", "viewer"), [("open", "anonymous"), ("private", "member")])
+async def test_catch_up_replays_what_the_pages_say_now_never_what_was_removed_or_edited(kind, viewer, make_community):
+    from communities.models import CommunityEvent
+
+    community, member = await sync_to_async(_removed_hidden_deleted_and_edited)(make_community, kind)
+    frames = await _frames_on_connect(community, member if viewer == "member" else None)
+    replayed = "\n".join(frames)
+    assert "after the edit" in replayed and "Rota" in replayed
+    stored = await sync_to_async(lambda: repr(list(CommunityEvent.objects.values_list("payload", flat=True))))()
+    for marker in ("REMOVED-", "DELETED-", "BEFORE-EDIT", "HIDDEN-", "07700"):
+        assert marker not in replayed
+        assert marker not in stored
+
+
+async def test_catch_up_checks_access_now_so_a_community_made_private_replays_nothing(discussion):
+    from communities.models import Access
+
+    community, thread, _ = await sync_to_async(discussion)("open")
+    member = await sync_to_async(make_viewer)("member", community)
+    facilitator = await sync_to_async(make_viewer)("facilitator", community)
+    await sync_to_async(services.reply_create)(thread=thread, author=member, body="said in the open")
+    await sync_to_async(services.community_set_access)(community=community, actor=facilitator, access=Access.PRIVATE)
+    communicator = WebsocketCommunicator(_ws_app(None), f"/ws/communities/{community.slug}/?after=0")
+    connected, code = await communicator.connect()
+    assert not connected and code == 4403
+
+
+async def test_a_client_asking_for_events_older_than_the_log_keeps_is_told_to_reload(discussion, settings):
+    settings.COMMUNITIES_EVENT_LOG_MAX_EVENTS = 2
+    community, thread, _ = await sync_to_async(discussion)("open")
+    member = await sync_to_async(make_viewer)("member", community)
+    for body in ("one", "two", "three"):
+        await sync_to_async(services.reply_create)(thread=thread, author=member, body=body)
+    stale = [json.loads(frame) for frame in await _frames_on_connect(community, after=0)]
+    assert stale[0]["type"] == "catch_up.expired"
+    assert not [frame for frame in stale if frame.get("id") is not None]
+    recent = [json.loads(frame) for frame in await _frames_on_connect(community, after=1)]
+    assert [frame["payload"]["body_html"] for frame in recent if frame.get("id")] == ["<p>two</p>", "<p>three</p>"]

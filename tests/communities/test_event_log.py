@@ -110,3 +110,37 @@ def test_a_client_catching_up_while_many_people_post_misses_nothing_and_sees_not
     bodies = [e["payload"]["body_html"] for e in seen]
     assert sorted(bodies) == sorted(f"<p>{a.pk}-{n}</p>" for a in authors for n in range(per_author))
     assert [e["id"] for e in seen] == list(range(before + 1, before + 1 + len(authors) * per_author))
+
+
+def test_the_log_keeps_only_the_newest_events_and_says_when_a_point_is_older_than_that(discussion, settings):
+    from communities.selectors import catch_up
+
+    settings.COMMUNITIES_EVENT_LOG_MAX_EVENTS = 3
+    community, thread, _ = discussion("open")
+    member = make_viewer("member", community)
+    for body in ("one", "two", "three", "four", "five"):
+        services.reply_create(thread=thread, author=member, body=body)
+    assert list(CommunityEvent.objects.filter(community=community).values_list("seq", flat=True)) == [3, 4, 5]
+    assert catch_up(community_id=community.pk, after=1).expired
+    caught = catch_up(community_id=community.pk, after=2)
+    assert not caught.expired
+    assert [e["payload"]["body_html"] for e in caught.events] == ["<p>three</p>", "<p>four</p>", "<p>five</p>"]
+
+
+def test_events_older_than_the_window_are_pruned_by_the_command(discussion, settings):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from communities.selectors import catch_up
+
+    settings.COMMUNITIES_EVENT_LOG_MAX_AGE = datetime.timedelta(hours=1)
+    community, thread, _ = discussion("open")
+    member = make_viewer("member", community)
+    services.reply_create(thread=thread, author=member, body="yesterday")
+    CommunityEvent.objects.filter(community=community).update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    call_command("prune_community_events")
+    assert not CommunityEvent.objects.filter(community=community).exists()
+    assert catch_up(community_id=community.pk, after=0).expired
+    assert not catch_up(community_id=community.pk, after=latest_event_id(community_id=community.pk)).expired
