@@ -219,10 +219,14 @@ def _walk_path_and_query(walk: Walk, who: str, template: str, good: dict, conver
         converter = converters.get(name)
         values = walker.values_for_converter(converter) if converter is not None else walker.NASTY
         for value in values:
-            walk.fetch(who, "GET", walker.build_path(template, {**good, name: value}), f"path {name}={walker.describe(value)}")
+            walk.fetch(
+                who, "GET", walker.build_path(template, {**good, name: value}), f"path {name}={walker.describe(value)}"
+            )
     for name in query:
         for value in walker.NASTY:
-            walk.fetch(who, "GET", f"{good_path}?{walker.query_string(name, value)}", f"?{name}={walker.describe(value)}")
+            walk.fetch(
+                who, "GET", f"{good_path}?{walker.query_string(name, value)}", f"?{name}={walker.describe(value)}"
+            )
 
 
 def _walk_forms(walk: Walk, who: str, key: str, page_path: str, extra_fields=()):
@@ -248,7 +252,13 @@ def _walk_forms(walk: Walk, who: str, key: str, page_path: str, extra_fields=())
             if name == "csrfmiddlewaretoken":
                 continue
             for value in walker.NASTY:
-                walk.fetch(who, "POST", form.action, f"form {form.action} {name}={walker.describe(value)}", {**base, name: [value]})
+                walk.fetch(
+                    who,
+                    "POST",
+                    form.action,
+                    f"form {form.action} {name}={walker.describe(value)}",
+                    {**base, name: [value]},
+                )
     return forms
 
 
@@ -268,10 +278,12 @@ def test_url_pattern_survives_bad_input(key, walk_world):
             forms = _walk_forms(walk, who, key, page, route.post)
             if not forms and route.post:
                 # Nothing on the page posts here for this person: post the fields the view reads.
-                base = {name: "1" for name in route.post} | {"csrfmiddlewaretoken": walk.csrf(who)}
+                base = dict.fromkeys(route.post, "1") | {"csrfmiddlewaretoken": walk.csrf(who)}
                 for name in route.post:
                     for value in walker.NASTY:
-                        walk.fetch(who, "POST", good_path, f"POST {name}={walker.describe(value)}", {**base, name: value})
+                        walk.fetch(
+                            who, "POST", good_path, f"POST {name}={walker.describe(value)}", {**base, name: value}
+                        )
 
         @HYPOTHESIS
         @given(value=TEXT)
@@ -312,7 +324,9 @@ def test_admin_view_survives_bad_input(template, walk_world):
             walk.fetch(who, "GET", path, "good URL")
             for name in walker.ADMIN_QUERY:
                 for value in walker.NASTY:
-                    walk.fetch(who, "GET", f"{path}?{walker.query_string(name, value)}", f"?{name}={walker.describe(value)}")
+                    walk.fetch(
+                        who, "GET", f"{path}?{walker.query_string(name, value)}", f"?{name}={walker.describe(value)}"
+                    )
     assert not walk.failures, walk.report()
 
 
@@ -340,10 +354,14 @@ def test_websocket_route_survives_bad_paths_and_frames(route_key, walk_world, mo
             if user is not None:
                 client = Client()
                 client.force_login(user)
-                cookie = f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value}"
+                cookie = (
+                    f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value}"
+                )
             headers = [(b"origin", b"http://testserver"), (b"host", b"testserver"), (b"cookie", cookie.encode())]
             for path in [good, *walker.bad_socket_paths(good)]:
-                failures += async_to_sync(_handshake)(path, headers, f"{route_key} | {who} | connect {walker.describe(path)}")
+                failures += async_to_sync(_handshake)(
+                    path, headers, f"{route_key} | {who} | connect {walker.describe(path)}"
+                )
             for label, frame in walker.bad_frames(route.frame_fields):
                 failures += async_to_sync(_frame)(good, headers, frame, f"{route_key} | {who} | frame {label}")
             logged = log.take()
@@ -394,12 +412,12 @@ async def _frame(path, headers, frame, label) -> list[str]:
             if output.get("type") == "websocket.close" and output.get("code") == 1011:
                 problems.append(f"{label} -> closed with 1011")
                 break
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass
     except Exception as exc:
         problems.append(f"{label} -> exception {type(exc).__name__}: {str(exc)[:200]}")
     try:
         await communicator.disconnect()
-    except Exception:  # noqa: S110 - the consumer already failed, and that is recorded above
-        pass
+    except (Exception, asyncio.CancelledError) as exc:
+        problems.append(f"{label} -> the consumer had died: {type(exc).__name__}")
     return problems

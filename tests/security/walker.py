@@ -17,9 +17,10 @@ string; the rest are Wagtail's own, tested upstream, and only checked for being 
 import dataclasses
 import re
 from html.parser import HTMLParser
-from urllib.parse import quote, urlencode, urljoin, urlsplit
+from urllib.parse import quote, unquote, urlencode, urljoin, urlsplit
 
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern
 
 # --- Bad values ------------------------------------------------------------------------------
 
@@ -169,7 +170,9 @@ ROUTES: dict[str, Route] = {
     "accounts/password/set/": Route(),
     "accounts/password/reset/": Route(),
     "accounts/login/code/confirm/": Route(),
-    "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": Route(template="accounts/confirm-email/{key}/", path={"key": "email.key"}),
+    "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": Route(
+        template="accounts/confirm-email/{key}/", path={"key": "email.key"}
+    ),
     "accounts/password/reset/key/done/": Route(),
     "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": Route(
         template="accounts/password/reset/key/{uidb36}-{key}/", path={"uidb36": "reset.uidb36", "key": "reset.key"}
@@ -191,7 +194,9 @@ ROUTES: dict[str, Route] = {
     "good-practice/comments/moderation/": Route(),
     "good-practice/comments/on/<int:page_id>/": Route(path={"page_id": "case_study.id"}, form_page="case_study.url"),
     "good-practice/comments/<int:comment_id>/reply/": Route(path={"comment_id": "comment.id"}),
-    "good-practice/comments/<int:comment_id>/flag/": Route(path={"comment_id": "comment.id"}, form_page="case_study.url"),
+    "good-practice/comments/<int:comment_id>/flag/": Route(
+        path={"comment_id": "comment.id"}, form_page="case_study.url"
+    ),
     "good-practice/comments/<int:comment_id>/remove/": Route(path={"comment_id": "comment.id"}),
     "good-practice/comments/<int:comment_id>/keep/": Route(
         path={"comment_id": "comment.id"}, form_page="hub.moderation.url"
@@ -298,7 +303,7 @@ ADMIN_SUBSET = (
     "django-admin/",
     "django-admin/accounts/user/",
 )
-ADMIN_QUERY = ("q", "p", "ordering", "page", "sort", "locale")
+ADMIN_QUERY = ("q", "p", "ordering")
 ADMIN_PREFIXES = ("admin/", "django-admin/")
 # Forms never posted by the walk: signing out ends the session the rest of the walk relies on
 # (the logout view is still walked with GET and bad query values).
@@ -324,7 +329,7 @@ def url_patterns() -> list[Pattern]:
             pattern = entry.pattern
             key = prefix + str(pattern)
             found = {**converters, **getattr(pattern, "converters", {})}
-            regex = is_regex or not hasattr(pattern, "converters")
+            regex = is_regex or isinstance(pattern, RegexPattern)
             if isinstance(entry, URLResolver):
                 yield from walk(entry, key, found, regex)
             elif isinstance(entry, URLPattern):
@@ -360,7 +365,7 @@ def resolves_to(path: str) -> str | None:
     from django.urls import Resolver404, resolve
 
     try:
-        match = resolve(urlsplit(path).path)
+        match = resolve(unquote(urlsplit(path).path))
     except Resolver404:
         return None
     route = match.route
@@ -427,9 +432,7 @@ class FormParser(HTMLParser):
                     form.fields.setdefault(name, [])
                     if "checked" in attributes:
                         form.fields[name].append(value or "on")
-            elif kind not in ("submit", "button", "image", "reset", "file"):
-                form.fields.setdefault(name, []).append(value)
-            elif kind == "submit":
+            elif kind not in ("submit", "button", "image", "reset", "file") or kind == "submit":
                 form.fields.setdefault(name, []).append(value)
         elif tag == "button" and name:
             form.fields.setdefault(name, []).append(attributes.get("value") or "")
