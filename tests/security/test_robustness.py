@@ -102,10 +102,7 @@ class Walk:
         client = self.clients[who]
         self.requests += 1
         with transaction.atomic():
-            if method == "GET":
-                response = client.get(path)
-            else:
-                response = client.post(path, data or {})
+            response = client.get(path) if method == "GET" else client.post(path, data or {})
             body = b"" if response.streaming else response.content
             transaction.set_rollback(True)
         logged = self.log.take()
@@ -383,7 +380,7 @@ async def _open(path, headers):
 async def _handshake(path, headers, label) -> list[str]:
     try:
         communicator, connected, code = await _open(path, headers)
-    except Exception as exc:  # the handshake must never raise out of the application
+    except Exception as exc:  # noqa: BLE001 - any exception out of the application is the finding
         return [f"{label} -> exception {type(exc).__name__}: {str(exc)[:200]}"]
     if connected:
         await communicator.disconnect()
@@ -397,7 +394,7 @@ async def _frame(path, headers, frame, label) -> list[str]:
 
     try:
         communicator, connected, _ = await _open(path, headers)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any exception out of the application is the finding
         return [f"{label} -> connect raised {type(exc).__name__}: {str(exc)[:200]}"]
     if not connected:
         return []  # this person may not listen here; the handshake walk covers refusals
@@ -414,10 +411,10 @@ async def _frame(path, headers, frame, label) -> list[str]:
                 break
     except TimeoutError:
         pass
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any exception out of the consumer is the finding
         problems.append(f"{label} -> exception {type(exc).__name__}: {str(exc)[:200]}")
     try:
         await communicator.disconnect()
-    except (Exception, asyncio.CancelledError) as exc:
+    except (Exception, asyncio.CancelledError) as exc:  # noqa: BLE001 - a dead consumer is the finding
         problems.append(f"{label} -> the consumer had died: {type(exc).__name__}")
     return problems
