@@ -38,6 +38,7 @@ from hub.models import (
     ServiceArea,
     UsefulVote,
 )
+from search.terms import search_terms
 
 PER_PAGE = 20
 SORTS = {
@@ -126,11 +127,15 @@ def _search_ids(q: str) -> list[int]:
     ranking ignores them, so matches are then grouped title first, then summary, then the
     rest, keeping the backend's order within each group: the same order on every backend.
     """
-    results = GoodPracticePage.objects.live().search(q, operator="and")[:SEARCH_LIMIT]
+    # Plain words only (search.terms): Wagtail's backends put the text into FTS5/tsquery syntax.
+    words = search_terms(q)
+    if not words:
+        return []
+    results = GoodPracticePage.objects.live().search(" ".join(words), operator="and")[:SEARCH_LIMIT]
     ranked = [page.pk for page in results]
     if not ranked:
         return ranked
-    terms = [term.lower() for term in q.split() if len(term) > 2]
+    terms = [term for term in words if len(term) > 2]
     texts = {
         pk: (title.lower(), summary.lower())
         for pk, title, summary in GoodPracticePage.objects.filter(pk__in=ranked).values_list("pk", "title", "summary")

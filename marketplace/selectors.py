@@ -31,6 +31,7 @@ from marketplace.models import (
     Shortlist,
 )
 from marketplace.pricing import Need
+from search.terms import search_terms
 
 SORT_OPTIONS = [
     ("relevance", "Relevance"),
@@ -165,7 +166,7 @@ class ServiceSearch:
 
 def _search_condition(q: str) -> Q:
     condition = Q()
-    for word in q.split()[:8]:
+    for word in search_terms(q):
         condition &= (
             Q(name__icontains=word) | Q(summary__icontains=word) | Q(provider__organisation__name__icontains=word)
         )
@@ -174,7 +175,9 @@ def _search_condition(q: str) -> Q:
 
 def _text_matches(q: str) -> dict[int, int]:
     """Listed services matching every word of `q`, with how many of the words are in the name."""
-    words = q.split()[:8]
+    words = search_terms(q)
+    if not words:
+        return {}  # only punctuation: nothing to look for, so nothing matches
     in_name = sum(
         (Case(When(name__icontains=word, then=Value(1)), default=Value(0)) for word in words),
         start=Value(0, output_field=IntegerField()),

@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from wagtail.models import Page
 
 from search.registry import ProviderResult, SearchHit
+from search.terms import search_terms, search_text
 
 _excluded_page_models: set[str] = set()
 
@@ -47,7 +48,11 @@ class PageSearchProvider:
     order = 10
 
     def search(self, *, query: str, user, limit: int, offset: int = 0) -> ProviderResult:
-        results = page_queryset(user).search(query)
+        # Plain words only: Wagtail's backends put the text into FTS5/tsquery syntax unescaped.
+        text = search_text(query)
+        if not text:
+            return ProviderResult(total=0, hits=[])
+        results = page_queryset(user).search(text)
         total = results.count()
         hits = []
         if limit:
@@ -122,9 +127,8 @@ class ThreadSearchProvider:
 
         from communities.models import PostState, Thread
         from communities.selectors import community_readable_ids
-        from search.backends.base import PeopleQuery
 
-        words = PeopleQuery(text=query).words
+        words = search_terms(query, min_length=2)
         if not words:
             return ProviderResult(total=0, hits=[])
         threads = Thread.objects.filter(

@@ -22,6 +22,7 @@ from search.backends.base import (
 from search.indexing import peer_phrase
 from search.models import LEVEL_MEMBERS, LEVEL_PUBLIC
 from search.registry import SearchHit, providers
+from search.terms import search_text
 
 WEEK = 7 * 86400
 
@@ -185,7 +186,8 @@ def site_search(
 def site_suggest(*, query: str, user, limit: int = 6) -> list[SearchHit]:
     """Search-as-you-type: a few people and pages whose names start with what was typed."""
     query = query.strip()
-    if len(query) < 2:
+    text = search_text(query)
+    if len(text) < 2:
         return []
     suggestions = [
         SearchHit(title=hit.name, url=hit.url, kind="Person", meta=hit.summary)
@@ -193,7 +195,7 @@ def site_suggest(*, query: str, user, limit: int = 6) -> list[SearchHit]:
     ]
     from search.providers import page_queryset
 
-    pages = page_queryset(user).autocomplete(query)
+    pages = page_queryset(user).autocomplete(text)
     for page in pages[: limit - len(suggestions)]:
         suggestions.append(SearchHit(title=page.title, url=page.url, kind="Page"))
     return suggestions

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from search.indexing import FACET_LABELS, PersonDoc
+from search.terms import search_terms
 
 FACETS = ["skill", "sector", "kind", "tier", "peer", "availability"]
 FACET_TITLES = {
@@ -19,7 +19,6 @@ FACET_TITLES = {
     "availability": "Availability",
 }
 MAX_TERMS = 8
-WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,8 @@ class PeopleQuery:
 
     @property
     def words(self) -> list[str]:
-        return [w.lower() for w in WORD.findall(self.text) if len(w) > 1][:MAX_TERMS]
+        """The text's plain words (search.terms): each backend quotes them in its own syntax."""
+        return search_terms(self.text, limit=MAX_TERMS, min_length=2)
 
 
 @dataclass

@@ -7,15 +7,15 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-register = template.Library()
+from search.terms import search_terms
 
-WORD = re.compile(r"[^\W_]+", re.UNICODE)
+register = template.Library()
 
 
 @lru_cache(maxsize=256)
 def _highlighter(query: str) -> re.Pattern | None:
     """The pattern marking a query's words, built once per query (a results page asks ~60 times)."""
-    words = sorted({w for w in WORD.findall(query) if len(w) > 1}, key=len, reverse=True)
+    words = sorted(set(search_terms(query, min_length=2)), key=len, reverse=True)
     if not words:
         return None
     return re.compile(r"\b(" + "|".join(re.escape(escape(w)) for w in words) + r")", re.IGNORECASE)

@@ -7,6 +7,7 @@ import pytest
 
 from accounts.factories import CouncilFactory, UserFactory
 from hub.factories import CommentFactory, UsefulVoteFactory, case_study_create
+from tests.search.nasty_queries import NASTY_QUERIES
 
 
 @pytest.fixture
@@ -225,3 +226,19 @@ def test_home_page_features_published_case_studies(client, library_with_case_stu
     UsefulVoteFactory(page=library_with_case_studies["mould"])
     html = client.get("/").content.decode()
     assert library_with_case_studies["mould"].title in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", NASTY_QUERIES)
+def test_the_library_and_its_feeds_answer_any_search_text(client, library_with_case_studies, query):
+    for url in ("/good-practice/", "/good-practice/feeds/rss/", "/good-practice/feeds/atom/"):
+        response = client.get(url, {"q": query})
+        assert response.status_code == 200, (url, query[:40])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ['"sensors"', "sensors*", "(sensors)", 'sensors"', "SENSORS:"])
+def test_a_word_wrapped_in_query_syntax_still_finds_its_case_studies(client, library_with_case_studies, query):
+    assert titles(client.get("/good-practice/", {"q": query})) == ["Damp and mould sensors"]
+    feed = feedparser.parse(client.get("/good-practice/feeds/rss/", {"q": query}).content)
+    assert [entry.title for entry in feed.entries] == ["Damp and mould sensors"]

@@ -16,6 +16,7 @@ from marketplace.pricing import Need, PriceInterval, PriceUnit, VatHandling
 from marketplace.selectors import ServiceFilters, service_search
 from marketplace.services import listing_changed
 from tests.marketplace.conftest import review_of
+from tests.search.nasty_queries import NASTY_QUERIES
 
 D = Decimal
 
@@ -361,3 +362,19 @@ def test_counts_and_results_follow_a_review_published_or_removed(
     html = client.get("/marketplace/?rating=3").content.decode()
     assert "0 services" in html and "Soon reviewed" not in html
     assert 'for="rating-3">3 and above <span class="marketplace-count" data-count="0">' in html
+
+
+@pytest.mark.parametrize("query", NASTY_QUERIES)
+def test_the_listing_answers_any_search_text(client, home_page, catalogue, query):
+    response = client.get("/marketplace/", {"q": query, "sort": "relevance"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", ['"data review"', "data* review", "(data) review", "DATA: review"])
+def test_words_wrapped_in_query_syntax_still_find_their_services(catalogue, query):
+    assert names(service_search(filters=ServiceFilters(q=query))) == ["Day rate data review"]
+
+
+def test_a_search_of_only_punctuation_or_wildcards_finds_nothing(catalogue):
+    for query in ("%", "_", "%_%", '"'):
+        assert names(service_search(filters=ServiceFilters(q=query))) == []
