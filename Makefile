@@ -13,7 +13,7 @@ TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/knowledgehub
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test test-sqlite test-postgres services lint format check bench frontend clean
+.PHONY: help install run serve test test-sqlite test-postgres test-robustness services lint format check bench frontend clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ test-sqlite: ## The suite on the embedded defaults (SQLite, in-memory channel la
 test-postgres: ## The suite on PostgreSQL with the Redis channel layer and cache
 	@echo "==> Test suite on PostgreSQL with channels-redis"
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-robustness: ## Walk every URL pattern and WebSocket route with bad input (slow; not yet in the CI legs)
+	KH_ROBUSTNESS=1 env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL $(BIN)/pytest tests/security/test_robustness.py $(PYTEST_ARGS)
 
 lint: install ## ruff check, ruff format --check, template indentation and the import contracts
 	$(BIN)/ruff check .
