@@ -266,6 +266,12 @@ THREAD_CHANGES = {
 }
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="open leak: a notification stores the thread's title as text when it is made, and the notification "
+    "centre shows it after the thread is removed, hidden or retitled (communities.Notification has no link to "
+    "the thread to render from)",
+)
 @pytest.mark.parametrize("access", [Access.OPEN, Access.PRIVATE])
 @pytest.mark.parametrize("change", list(THREAD_CHANGES))
 def test_a_community_thread_is_gone_everywhere_after_it_is_taken_down_or_edited(discussion, access, change):
