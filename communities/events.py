@@ -156,13 +156,13 @@ def event_record(*, type: str, subject: Thread | Reply) -> CommunityEvent:
 
 
 def log_max_events() -> int:
-    """How many events a community's log keeps: COMMUNITIES_EVENT_LOG_MAX_EVENTS, default 1000."""
-    return getattr(settings, "COMMUNITIES_EVENT_LOG_MAX_EVENTS", 1000)
+    """How many events a community's log keeps (COMMUNITIES_EVENT_LOG_MAX_EVENTS)."""
+    return settings.COMMUNITIES_EVENT_LOG_MAX_EVENTS
 
 
 def log_max_age() -> datetime.timedelta:
-    """How long an event is kept: COMMUNITIES_EVENT_LOG_MAX_AGE, default a day."""
-    return getattr(settings, "COMMUNITIES_EVENT_LOG_MAX_AGE", datetime.timedelta(days=1))
+    """How long an event is kept (COMMUNITIES_EVENT_LOG_MAX_AGE)."""
+    return settings.COMMUNITIES_EVENT_LOG_MAX_AGE
 
 
 def log_prune(*, community_id: int, last_seq: int) -> None:

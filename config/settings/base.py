@@ -12,6 +12,7 @@ and email printed to the console.
     SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, DEBUG, DEFAULT_FROM_EMAIL
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -247,6 +248,10 @@ COMMENTS_XTD_CONFIRM_EMAIL = False
 # permission-checked view, so no web server can hand them out by a guessable URL.
 COMMUNITIES_PRIVATE_ROOT = env.path("COMMUNITIES_PRIVATE_ROOT", default=BASE_DIR / "var" / "community-library")
 COMMUNITIES_POST_RATE = (6, 60)  # posts per seconds, per person
+# The live catch-up log is for reconnects, not history: each community keeps its newest events,
+# none older than this; a client asking for an older point is told to reload the page.
+COMMUNITIES_EVENT_LOG_MAX_EVENTS = env.int("COMMUNITIES_EVENT_LOG_MAX_EVENTS", default=1000)
+COMMUNITIES_EVENT_LOG_MAX_AGE = datetime.timedelta(hours=env.int("COMMUNITIES_EVENT_LOG_MAX_AGE_HOURS", default=24))
 
 # --- Forms ------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
