@@ -4,6 +4,9 @@ from django.urls import path
 
 from communities import views
 
+# Registers the <id:...> converter the patterns below use.
+from config import converters  # noqa: F401
+
 app_name = "communities"
 
 C = "communities/<slug:slug>/"
@@ -12,7 +15,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("communities/moderation/", views.moderation_queue, name="moderation_all"),
     path(
-        "communities/moderation/reports/<int:report_id>/",
+        "communities/moderation/reports/<id:report_id>/",
         views.report_resolve,
         name="report_resolve",
     ),
@@ -24,37 +27,37 @@ urlpatterns = [
     path(C + "email/", views.community_email, name="email"),
     path(C + "members/", views.community_members, name="members"),
     path(
-        C + "members/<int:membership_id>/<str:action>/",
+        C + "members/<id:membership_id>/<str:action>/",
         views.community_member_action,
         name="member_action",
     ),
     path(C + "invite/", views.community_invite, name="invite"),
     path(C + "threads/new/", views.thread_create, name="thread_create"),
-    path(C + "threads/<int:thread_id>/", views.thread_detail, name="thread"),
-    path(C + "threads/<int:thread_id>/edit/", views.thread_edit, name="thread_edit"),
+    path(C + "threads/<id:thread_id>/", views.thread_detail, name="thread"),
+    path(C + "threads/<id:thread_id>/edit/", views.thread_edit, name="thread_edit"),
     path(
-        C + "threads/<int:thread_id>/moderate/",
+        C + "threads/<id:thread_id>/moderate/",
         views.thread_moderate,
         name="thread_moderate",
     ),
     path(
-        C + "threads/<int:thread_id>/report/",
+        C + "threads/<id:thread_id>/report/",
         views.report_create,
         name="report_thread",
     ),
     path(
-        C + "threads/<int:thread_id>/replies/<int:reply_id>/report/",
+        C + "threads/<id:thread_id>/replies/<id:reply_id>/report/",
         views.report_create,
         name="report_reply",
     ),
-    path(C + "replies/<int:reply_id>/edit/", views.reply_edit, name="reply_edit"),
-    path(C + "replies/<int:reply_id>/delete/", views.reply_delete, name="reply_delete"),
+    path(C + "replies/<id:reply_id>/edit/", views.reply_edit, name="reply_edit"),
+    path(C + "replies/<id:reply_id>/delete/", views.reply_delete, name="reply_delete"),
     path(C + "moderation/", views.moderation_queue, name="moderation"),
     path(C + "audit/", views.audit_log, name="audit"),
     path(C + "feed/", views.CommunityFeed(), name="feed"),
     path(C + "library/", views.library, name="library"),
     path(
-        C + "library/<int:file_id>/download/",
+        C + "library/<id:file_id>/download/",
         views.library_download,
         name="library_download",
     ),
