@@ -15,6 +15,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
@@ -155,6 +156,36 @@ class State(models.TextChoices):
     LEFT = "left", "Left"
 
 
+# Which states each membership change may start from (None: no membership yet). Anything else
+# is refused, so no change can skip a step: a pending request is never suspended into
+# membership, and a suspension or removal is never lifted by leaving, rejoining, asking again
+# or accepting an invitation. A suspension whose end has passed counts as ACTIVE
+# (`Membership.standing`).
+MEMBERSHIP_TRANSITIONS: dict[str, frozenset] = {
+    "join": frozenset({None, State.REFUSED, State.LEFT}),
+    "request": frozenset({None, State.REFUSED, State.LEFT}),
+    "decide": frozenset({State.PENDING}),
+    # An invitation is a facilitator's decision: it answers a pending request or a refusal,
+    # and is simply used up by someone already active.
+    "accept_invitation": frozenset({None, State.PENDING, State.REFUSED, State.LEFT, State.ACTIVE}),
+    "suspend": frozenset({State.ACTIVE}),
+    "remove": frozenset({State.ACTIVE, State.SUSPENDED}),
+    "set_role": frozenset({State.ACTIVE, State.SUSPENDED}),
+    # A suspended member stays until the suspension ends: leaving and rejoining would lift it.
+    "leave": frozenset({State.ACTIVE}),
+}
+
+
+def member_filter(prefix: str = "") -> models.Q:
+    """Memberships that count as members now (read, post, get notified): `Membership.is_member`.
+
+    `prefix` reaches memberships through a relation ("memberships__", "community_memberships__").
+    """
+    return models.Q(**{f"{prefix}state": State.ACTIVE}) | models.Q(
+        **{f"{prefix}state": State.SUSPENDED, f"{prefix}suspended_until__lte": timezone.now()}
+    )
+
+
 class Frequency(models.TextChoices):
     IMMEDIATE = "immediate", "Immediately"
     DAILY = "daily", "Daily digest"
@@ -165,8 +196,11 @@ class Frequency(models.TextChoices):
 class Membership(models.Model):
     """A person's place in a community: role, state, and how often they want email.
 
-    Suspended members keep reading (they stay members) but cannot post until
-    `suspended_until`; removed, refused and departed people have no access at all.
+    Only active members are members: a suspended member reads only what a non-member reads
+    (in an open community, what anyone reads) and cannot post until `suspended_until` (no end:
+    until lifted); pending, removed, refused and departed people have no access at all. Every
+    change of state goes through `communities.services`, checked against
+    MEMBERSHIP_TRANSITIONS.
     """
 
     community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="memberships")
@@ -191,15 +225,36 @@ class Membership(models.Model):
         return f"{self.user} in {self.community_id} ({self.role}, {self.state})"
 
     @property
+    def standing(self) -> str:
+        """The state in force now: a suspension whose end has passed is ACTIVE again."""
+        if (
+            self.state == State.SUSPENDED
+            and self.suspended_until is not None
+            and self.suspended_until <= timezone.now()
+        ):
+            return State.ACTIVE
+        return self.state
+
+    @property
     def is_suspended(self) -> bool:
-        return (
-            self.state == State.SUSPENDED and self.suspended_until is not None and self.suspended_until > timezone.now()
-        )
+        return self.standing == State.SUSPENDED
+
+    @property
+    def suspension_ends(self) -> str:
+        """When the suspension ends, in words: "until 9 December 2026", or until it is lifted."""
+        if self.suspended_until is None:
+            return "until a facilitator lifts the suspension"
+        return "until " + date_format(timezone.localtime(self.suspended_until), "j F Y")
 
     @property
     def is_member(self) -> bool:
-        """Counts as a member: active, or suspended (read-only)."""
-        return self.state in (State.ACTIVE, State.SUSPENDED)
+        """Counts as a member (reads, posts, is notified): active, the same rule as `member_filter`."""
+        return self.standing == State.ACTIVE
+
+
+def membership_may(membership: Membership | None, change: str) -> bool:
+    """Whether `change` (a MEMBERSHIP_TRANSITIONS key) may start from `membership` (None: none yet)."""
+    return (membership.standing if membership is not None else None) in MEMBERSHIP_TRANSITIONS[change]
 
 
 class Invitation(models.Model):

@@ -5,7 +5,9 @@
     restricted   everyone   members              members (not suspended)
     private      members    members              members (not suspended)
 
-"Members" are active or suspended memberships (suspended members read but cannot post).
+"Members" are active memberships (`Membership.is_member`). A suspended member is not one: they
+read only what a non-member reads (in an open community, what anyone reads) and post nothing
+until the suspension ends.
 Community moderators and facilitators moderate; facilitators also manage membership.
 Site moderators (accounts.roles.is_site_moderator) may read and moderate every community,
 but receive no notifications or email from communities they have not joined.
@@ -13,10 +15,8 @@ but receive no notifications or email from communities they have not joined.
 
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from accounts.roles import is_site_moderator
-from communities.models import Access, Membership, Role, State
+from communities.models import Access, Membership, Role, State, membership_may
 
 
 @dataclass(frozen=True)
@@ -59,30 +59,21 @@ def _membership_for(community, user) -> Membership | None:
 def access_for(*, access_kind: str, membership: Membership | None, user, site_moderator: bool) -> CommunityAccess:
     """The rule itself, without any database access (used in bulk by selectors)."""
     member = membership is not None and membership.is_member
-    suspended = (
-        member
-        and membership.state == State.SUSPENDED
-        and (membership.suspended_until is None or membership.suspended_until > timezone.now())
-    )
     role = membership.role if member else None
     moderates = site_moderator or role in (Role.MODERATOR, Role.FACILITATOR)
     facilitates = site_moderator or role == Role.FACILITATOR
     reads = member or site_moderator or access_kind == Access.OPEN
     sees_page = reads or access_kind != Access.PRIVATE
     signed_in = user.is_authenticated
-    blocked = membership is not None and membership.state in (
-        State.REMOVED,
-        State.PENDING,
-    )
     return CommunityAccess(
         membership=membership,
         can_see_page=sees_page,
         can_read=reads,
-        can_post=member and not suspended,
+        can_post=member,
         can_moderate=moderates,
         can_facilitate=facilitates,
-        can_join=signed_in and not member and not blocked and access_kind == Access.OPEN,
-        can_request=signed_in and not member and not blocked and access_kind == Access.RESTRICTED,
+        can_join=signed_in and access_kind == Access.OPEN and membership_may(membership, "join"),
+        can_request=signed_in and access_kind == Access.RESTRICTED and membership_may(membership, "request"),
     )
 
 

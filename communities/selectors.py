@@ -34,10 +34,13 @@ from communities.models import (
     State,
     Thread,
     Topic,
+    member_filter,
 )
 from communities.permissions import CommunityAccess, site_moderator_cached
 
-MEMBER_STATES = (State.ACTIVE, State.SUSPENDED)
+# Listed among a community's members on its members page (for moderators to manage), whether
+# or not they count as members now: `member_filter` says who reads, posts and is notified.
+LISTED_MEMBER_STATES = (State.ACTIVE, State.SUSPENDED)
 THREADS_PER_PAGE = 20
 REPLIES_PER_PAGE = 25
 
@@ -49,7 +52,7 @@ def _member_community_ids(user) -> set[int]:
     cached = getattr(user, "_community_member_ids", None)
     if cached is None:
         cached = user._community_member_ids = set(
-            Membership.objects.filter(user=user, state__in=MEMBER_STATES).values_list("community_id", flat=True)
+            Membership.objects.filter(member_filter(), user=user).values_list("community_id", flat=True)
         )
     return cached
 
@@ -106,14 +109,13 @@ def community_directory(
         communities = communities.filter(topic=topic)
     if colleagues and user.is_authenticated and user.organisation_id:
         communities = communities.filter(
-            memberships__user__organisation_id=user.organisation_id,
-            memberships__state__in=MEMBER_STATES,
-        ).exclude(memberships__user=user, memberships__state__in=MEMBER_STATES)
+            member_filter("memberships__"), memberships__user__organisation_id=user.organisation_id
+        ).exclude(pk__in=_member_community_ids(user))
     communities = (
         communities.annotate(
             member_count=Count(
                 "memberships",
-                filter=Q(memberships__state__in=MEMBER_STATES),
+                filter=member_filter("memberships__"),
                 distinct=True,
             )
         )
@@ -155,7 +157,7 @@ def community_page_context(*, community: CommunityPage, access: CommunityAccess,
     context = {
         "access": access,
         "facilitators": facilitators,
-        "member_count": Membership.objects.filter(community=community, state__in=MEMBER_STATES).count(),
+        "member_count": Membership.objects.filter(member_filter(), community=community).count(),
         "threads": None,
         "frequency_choices": Frequency.choices,
     }
@@ -233,7 +235,7 @@ def community_members(*, community: CommunityPage) -> dict:
     for membership in memberships.order_by("user__first_name", "user__last_name"):
         if membership.state == State.PENDING:
             grouped["pending"].append(membership)
-        elif membership.state in MEMBER_STATES:
+        elif membership.state in LISTED_MEMBER_STATES:
             grouped["members"].append(membership)
         else:
             grouped["former"].append(membership)
@@ -242,9 +244,7 @@ def community_members(*, community: CommunityPage) -> dict:
 
 def my_memberships(*, user) -> list[Membership]:
     return list(
-        Membership.objects.filter(user=user, state__in=MEMBER_STATES)
-        .select_related("community")
-        .order_by("community__title")
+        Membership.objects.filter(member_filter(), user=user).select_related("community").order_by("community__title")
     )
 
 
@@ -273,9 +273,7 @@ def moderation_queue(*, user, community: CommunityPage | None = None):
     )
     if not site_moderator_cached(user):
         moderated = Membership.objects.filter(
-            user=user,
-            state=State.ACTIVE,
-            role__in=[Role.MODERATOR, Role.FACILITATOR],
+            member_filter(), user=user, role__in=[Role.MODERATOR, Role.FACILITATOR]
         ).values("community_id")
         reports = reports.filter(community_id__in=moderated)
     if community is not None:

@@ -39,6 +39,8 @@ from communities.models import (
     Role,
     State,
     Thread,
+    member_filter,
+    membership_may,
 )
 from communities.permissions import community_access, forget_cached_access
 from communities.rendering import mention_handles, render_markdown
@@ -141,9 +143,70 @@ def _require(allowed: bool, message: str = "You cannot do that here.") -> None:
         raise PermissionDenied(message)
 
 
+class MembershipStateError(ValidationError):
+    """A membership change that cannot start from the membership's current state.
+
+    Views show its message as an error; nothing has been changed.
+    """
+
+
+# Why a change about someone else (by a moderator or facilitator) cannot be made.
+_NOT_FROM = {
+    "suspend": "Only an active member can be suspended",
+    "remove": "Only a member can be removed",
+    "set_role": "Only a member can be given a role",
+    "decide": "That request has already been decided",
+}
+_THEIR_STATE = {
+    State.PENDING: "this person's request to join is still pending.",
+    State.ACTIVE: "this person is an active member.",
+    State.SUSPENDED: "this person is suspended.",
+    State.REFUSED: "this person's request to join was refused.",
+    State.REMOVED: "this person has been removed.",
+    State.LEFT: "this person has left the community.",
+}
+# Why a change of one's own membership (join, ask, accept, leave) cannot be made.
+_YOUR_STATE = {
+    State.PENDING: "Your request to join is waiting for a facilitator.",
+    State.ACTIVE: "You are already a member of this community.",
+    State.REFUSED: "You are not a member of this community.",
+    State.REMOVED: "A facilitator removed you from this community: ask them if you want to rejoin.",
+    State.LEFT: "You are not a member of this community.",
+}
+
+
+def _check_transition(membership: Membership | None, change: str) -> None:
+    """Refuse `change` unless MEMBERSHIP_TRANSITIONS allows it from the membership's state now."""
+    if membership_may(membership, change):
+        return
+    state = membership.standing if membership is not None else None
+    if change in _NOT_FROM:
+        raise MembershipStateError(f"{_NOT_FROM[change]}: {_THEIR_STATE[state]}" if state else _NOT_FROM[change])
+    if state == State.SUSPENDED:
+        then = "You can leave once it ends." if change == "leave" else "You cannot rejoin until it ends."
+        raise MembershipStateError(f"You are suspended {membership.suspension_ends}. {then}")
+    raise MembershipStateError(_YOUR_STATE.get(state, "You are not a member of this community."))
+
+
+def _membership_locked(*, community, user) -> Membership | None:
+    """The person's membership as committed now, locked until the transaction ends.
+
+    Transitions are checked against this row, not against a copy read earlier in the request,
+    so two changes racing each other cannot both start from the same state.
+    """
+    return Membership.objects.select_for_update().filter(community_id=community.pk, user_id=user.pk).first()
+
+
+def _lock(membership: Membership) -> Membership:
+    membership.refresh_from_db(from_queryset=Membership.objects.select_for_update())
+    return membership
+
+
 @transaction.atomic
 def membership_join(*, community: CommunityPage, user) -> Membership:
     """Join an open community straight away."""
+    _check_transition(_membership_locked(community=community, user=user), "join")
+    forget_cached_access(user)
     access = community_access(community=community, user=user)
     _require(access.can_join, "This community is not open to join.")
     membership, _ = Membership.objects.update_or_create(
@@ -158,6 +221,8 @@ def membership_join(*, community: CommunityPage, user) -> Membership:
 @transaction.atomic
 def membership_request(*, community: CommunityPage, user, message: str = "") -> Membership:
     """Ask to join a restricted community; its facilitators are notified."""
+    _check_transition(_membership_locked(community=community, user=user), "request")
+    forget_cached_access(user)
     access = community_access(community=community, user=user)
     _require(access.can_request, "You cannot ask to join this community.")
     membership, _ = Membership.objects.update_or_create(
@@ -191,8 +256,7 @@ def membership_decide(*, membership: Membership, actor, approve: bool) -> Member
     """Approve or refuse a join request; the requester is told either way."""
     community = membership.community
     _require(community_access(community=community, user=actor).can_facilitate)
-    if membership.state != State.PENDING:
-        raise ValidationError("That request has already been decided.")
+    _check_transition(_lock(membership), "decide")
     membership.state = State.ACTIVE if approve else State.REFUSED
     membership.save(update_fields=["state", "updated_at"])
     decision = "approved" if approve else "refused"
@@ -250,11 +314,14 @@ def membership_invite(*, community: CommunityPage, actor, email: str) -> Invitat
 
 
 def _invitation_apply(invitation: Invitation, user) -> Membership:
-    membership, _ = Membership.objects.update_or_create(
-        community=invitation.community,
-        user=user,
-        defaults={"state": State.ACTIVE},
-    )
+    """Make the invited person an active member; a suspension or a removal is not lifted."""
+    membership = _membership_locked(community=invitation.community, user=user)
+    _check_transition(membership, "accept_invitation")
+    if membership is None:
+        membership = Membership.objects.create(community=invitation.community, user=user, state=State.ACTIVE)
+    elif membership.state != State.ACTIVE:
+        membership.state = State.ACTIVE
+        membership.save(update_fields=["state", "updated_at"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     forget_cached_access(user)
@@ -292,7 +359,11 @@ def invitations_accept_for_email(*, user, email: str) -> list[CommunityPage]:
             invitation.accepted_at = timezone.now()
             invitation.save(update_fields=["accepted_at"])
             continue
-        _invitation_apply(invitation, user)
+        try:
+            _invitation_apply(invitation, user)
+        except MembershipStateError:
+            # Suspended or removed there: the invitation stays unused, for a facilitator to see.
+            continue
         inviter = invitation.invited_by or "A facilitator"
         notification_create(
             recipient=user,
@@ -314,6 +385,7 @@ def _revoke_live(membership: Membership) -> None:
 def membership_set_role(*, membership: Membership, actor, role: str) -> Membership:
     """Appoint a moderator or facilitator, or make someone a plain member again."""
     _require(community_access(community=membership.community, user=actor).can_facilitate)
+    _check_transition(_lock(membership), "set_role")
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     _audit(
@@ -329,6 +401,7 @@ def membership_set_role(*, membership: Membership, actor, role: str) -> Membersh
 def membership_remove(*, membership: Membership, actor, reason: str = "") -> Membership:
     """Remove a member; their live connections stop receiving events at once."""
     _require(community_access(community=membership.community, user=actor).can_facilitate)
+    _check_transition(_lock(membership), "remove")
     membership.state = State.REMOVED
     membership.save(update_fields=["state", "updated_at"])
     _audit(
@@ -345,8 +418,10 @@ def membership_remove(*, membership: Membership, actor, reason: str = "") -> Mem
 
 @transaction.atomic
 def membership_suspend(*, membership: Membership, actor, days: int, reason: str) -> Membership:
-    """Stop a member posting for `days` days; they can still read."""
+    """Suspend an active member for `days` days: until then they read only what a non-member
+    reads, and their live connections re-check their access at once."""
     _require(community_access(community=membership.community, user=actor).can_moderate)
+    _check_transition(_lock(membership), "suspend")
     membership.state = State.SUSPENDED
     membership.suspended_until = timezone.now() + datetime.timedelta(days=days)
     membership.save(update_fields=["state", "suspended_until", "updated_at"])
@@ -357,12 +432,15 @@ def membership_suspend(*, membership: Membership, actor, days: int, reason: str)
         target=str(membership.user),
         reason=reason,
     )
+    _revoke_live(membership)
+    forget_cached_access(membership.user)
     return membership
 
 
 @transaction.atomic
 def membership_leave(*, membership: Membership) -> None:
-    """A member leaves; a community keeps at least one facilitator."""
+    """A member leaves; a community keeps at least one facilitator, and a suspension stands."""
+    _check_transition(_lock(membership), "leave")
     if (
         membership.role == Role.FACILITATOR
         and not Membership.objects.filter(
@@ -407,10 +485,7 @@ def _mentions(community: CommunityPage, text: str) -> dict[str, "User"]:
     handles = mention_handles(text)
     if not handles:
         return {}
-    members = User.objects.filter(
-        community_memberships__community=community,
-        community_memberships__state__in=[State.ACTIVE, State.SUSPENDED],
-    )
+    members = User.objects.filter(member_filter("community_memberships__"), community_memberships__community=community)
     found = {}
     for member in members:
         handle = user_handle(member)
@@ -440,11 +515,7 @@ def _notify_mentions(*, mentioned: dict, author, community, text: str, url: str)
 def _email_immediate(*, community, exclude_user_id: int, subject: str, context: dict):
     """Email members who asked for immediate email, after commit."""
     memberships = list(
-        Membership.objects.filter(
-            community=community,
-            state__in=[State.ACTIVE, State.SUSPENDED],
-            email_frequency=Frequency.IMMEDIATE,
-        )
+        Membership.objects.filter(member_filter(), community=community, email_frequency=Frequency.IMMEDIATE)
         .exclude(user_id=exclude_user_id)
         .select_related("user", "community")
     )
@@ -850,7 +921,7 @@ def digest_send(*, frequency: str, now: datetime.datetime | None = None) -> Dige
     period, default_since = digest_period(frequency=frequency, now=now)
     result = DigestResult()
     memberships = (
-        Membership.objects.filter(state__in=[State.ACTIVE, State.SUSPENDED], email_frequency=frequency)
+        Membership.objects.filter(member_filter(), email_frequency=frequency)
         .select_related("user", "community")
         .order_by("pk")
     )

@@ -39,17 +39,23 @@ from communities.models import (
     Reply,
     Report,
     ReportState,
-    State,
+    member_filter,
 )
 from communities.permissions import CommunityAccess, community_access
 
 
-def _community(request, slug: str, *, need: str = "can_see_page"):
-    """The community and the viewer's access, or 404 when the viewer lacks `need`."""
+def _community(request, slug: str, *, need: str = "can_see_page", suspended_too: bool = False):
+    """The community and the viewer's access, or 404 when the viewer lacks `need`.
+
+    `suspended_too`: a suspended member gets through as well (of any community, private ones
+    included, which they know of), so the view can tell them of their suspension.
+    """
     community = CommunityPage.objects.live().filter(slug=slug).first()
     if community is None:
         raise Http404
     access = community_access(community=community, user=request.user)
+    if suspended_too and access.is_suspended:
+        return community, access
     if not access.can_see_page or not getattr(access, need):
         raise Http404
     return community, access
@@ -77,6 +83,8 @@ def community_join(request, slug):
         services.membership_join(community=community, user=request.user)
     except PermissionDenied as error:
         messages.error(request, str(error))
+    except services.MembershipStateError as error:
+        messages.error(request, error.messages[0])
     else:
         messages.success(request, f"You have joined {community.title}.")
     return redirect(community.url)
@@ -106,16 +114,17 @@ def community_request(request, slug):
 
 @login_required
 def community_leave(request, slug):
-    community, access = _community(request, slug, need="is_member")
+    # Suspended members are asked too: the service tells them why they cannot leave yet.
+    community, access = _community(request, slug, need="is_member", suspended_too=True)
     if request.method == "POST":
         try:
             services.membership_leave(membership=access.membership)
         except ValidationError as error:
             messages.error(request, error.messages[0])
-            return redirect(community.url)
+            return redirect(request.path)
         messages.success(request, f"You have left {community.title}.")
         return redirect("/communities/")
-    return render(request, "communities/leave.html", {"community": community})
+    return render(request, "communities/leave.html", {"community": community, "access": access})
 
 
 @login_required
@@ -161,16 +170,20 @@ def community_member_action(request, slug, membership_id, action):
         community=community,
     )
     members_url = reverse("communities:members", kwargs={"slug": slug})
+    try:
+        response = _member_action(request, community, membership, action)
+    except services.MembershipStateError as error:
+        # The membership changed state since the page was drawn (or the request was forged).
+        messages.error(request, error.messages[0])
+        return redirect(members_url)
+    return response or redirect(members_url)
+
+
+def _member_action(request, community, membership, action):
+    """Do `action` to `membership`; a response only when a form must be shown again."""
     if action in ("approve", "refuse"):
-        try:
-            services.membership_decide(membership=membership, actor=request.user, approve=action == "approve")
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(
-                request,
-                f"{membership.user} has been {'approved' if action == 'approve' else 'refused'}.",
-            )
+        services.membership_decide(membership=membership, actor=request.user, approve=action == "approve")
+        messages.success(request, f"{membership.user} has been {'approved' if action == 'approve' else 'refused'}.")
     elif action == "role":
         form = RoleForm(request.POST)
         if form.is_valid():
@@ -196,7 +209,7 @@ def community_member_action(request, slug, membership_id, action):
         messages.success(request, f"{membership.user} has been suspended.")
     else:
         raise Http404
-    return redirect(members_url)
+    return None
 
 
 @login_required
@@ -235,7 +248,10 @@ def invitation(request, token):
 
 @login_required
 def thread_create(request, slug):
-    community, _access = _community(request, slug, need="can_post")
+    community, access = _community(request, slug, need="can_post", suspended_too=True)
+    if access.is_suspended:
+        # Forbidden, and told why and until when, in the site's layout: not a "page not found".
+        return render(request, "communities/suspended.html", {"community": community, "access": access}, status=403)
     form = ThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -448,7 +464,7 @@ def _moderates_anything(user) -> bool:
 
     return (
         is_site_moderator(user)
-        or Membership.objects.filter(user=user, state=State.ACTIVE, role__in=["moderator", "facilitator"]).exists()
+        or Membership.objects.filter(member_filter(), user=user, role__in=["moderator", "facilitator"]).exists()
     )
 
 

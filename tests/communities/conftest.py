@@ -44,10 +44,11 @@ VIEWERS = [
 KINDS = [Access.OPEN, Access.RESTRICTED, Access.PRIVATE]
 
 # Who may read threads, files, feeds and live events: the rule the whole app follows.
+# A suspended member reads only what a non-member reads (in an open community, what anyone reads).
 READERS = {
     Access.OPEN: set(VIEWERS),
-    Access.RESTRICTED: {"member", "moderator", "facilitator", "suspended", "site_moderator"},
-    Access.PRIVATE: {"member", "moderator", "facilitator", "suspended", "site_moderator"},
+    Access.RESTRICTED: {"member", "moderator", "facilitator", "site_moderator"},
+    Access.PRIVATE: {"member", "moderator", "facilitator", "site_moderator"},
 }
 # Who may see the community's page (its description) at all.
 PAGE_VIEWERS = {
@@ -55,8 +56,9 @@ PAGE_VIEWERS = {
     Access.RESTRICTED: set(VIEWERS),
     Access.PRIVATE: READERS[Access.PRIVATE],
 }
-# Members in the sense of notifications and email (site moderators are not members).
-MEMBERS = {"member", "moderator", "facilitator", "suspended"}
+# Members in the sense of notifications and email (site moderators are not members; nor is
+# anyone suspended: they are told nothing of what they may not read).
+MEMBERS = {"member", "moderator", "facilitator"}
 
 
 @pytest.fixture

@@ -153,17 +153,24 @@ def test_facilitators_appoint_moderators(make_community):
     assert signed_in(member).get(f"/communities/{community.slug}/moderation/").status_code == 200
 
 
-def test_suspended_members_read_but_cannot_post(discussion):
-    community, thread, _ = discussion("private")
+@pytest.mark.parametrize("kind", ["open", "restricted", "private"])
+def test_suspended_members_read_only_what_a_non_member_reads_and_cannot_post(discussion, kind):
+    community, thread, _ = discussion(kind)
     facilitator = make_viewer("facilitator", community)
     member = make_viewer("member", community)
+    client = signed_in(member)
+    assert client.get(thread.get_absolute_url()).status_code == 200
     services.membership_suspend(
         membership=Membership.objects.get(user=member), actor=facilitator, days=7, reason="Flooding"
     )
-    client = signed_in(member)
     page = client.get(thread.get_absolute_url())
-    assert page.status_code == 200
-    assert "You are suspended until" in page.text
+    outsider = signed_in(UserFactory()).get(thread.get_absolute_url())
+    assert page.status_code == outsider.status_code == (200 if kind == "open" else 404)
+    if kind == "open":
+        assert "You are suspended until" in page.text
+    for path in ("library/", "feed/"):
+        url = f"/communities/{community.slug}/{path}"
+        assert client.get(url).status_code == signed_in(UserFactory()).get(url).status_code
     assert client.post(thread.get_absolute_url(), {"body": "sneaky"}).status_code == 404
 
 
@@ -217,3 +224,24 @@ def test_home_page_lists_only_communities_the_viewer_may_see(make_community):
     assert all(
         hasattr(c, attr) for c in community_active_list(user=member, limit=1) for attr in ("title", "url", "summary")
     )
+
+
+@pytest.mark.parametrize("kind", ["open", "restricted", "private"])
+def test_a_suspended_member_starting_a_discussion_is_told_until_when_not_sent_a_404(discussion, kind):
+    from django.utils import timezone
+
+    from communities.models import Thread
+
+    community, _, _ = discussion(kind)
+    suspended = make_viewer("suspended", community)
+    until = Membership.objects.get(user=suspended).suspended_until
+    client = signed_in(suspended)
+    url = f"/communities/{community.slug}/threads/new/"
+    for response in (client.get(url), client.post(url, {"title": "Sneaky", "body": "Posted anyway"})):
+        assert response.status_code == 403
+        assert f"You are suspended until {timezone.localtime(until):%-d %B %Y}" in response.text
+        assert 'role="banner"' in response.text  # the site's layout, not a bare error page
+        assert "Post discussion" not in response.text and 'name="body"' not in response.text
+    assert not Thread.objects.filter(title="Sneaky").exists()
+    # Someone who is not a member at all still finds nothing there.
+    assert signed_in(UserFactory()).get(url).status_code == 404
