@@ -180,6 +180,12 @@ def site_search(
                 hits=result.hits,
             )
         )
+    last_page = max(1, -(-next((g.total for g in groups if g.key == kind), 0) // per_page))
+    if kind and page_number > last_page:
+        # Past the end, the last page is shown (Paginator.get_page does the same).
+        return site_search(
+            query=query, user=user, kind=kind, page_number=last_page, per_page=per_page, per_group=per_group
+        )
     return SiteSearchResults(query=query, groups=groups, selected=kind)
 
 
