@@ -83,8 +83,13 @@ def axe():
     if not AXE_JS.exists():
         pytest.fail("axe-core is missing: run `make install` (npm ci installs it into node_modules).")
 
+    source = AXE_JS.read_text(encoding="utf-8")
+
     def check(tab, context: str = "") -> None:
-        tab.add_script_tag(path=str(AXE_JS))
+        # Evaluated through the DevTools protocol rather than added as a <script> tag: the
+        # pages' Content-Security-Policy refuses inline script, and rightly does not list
+        # axe, but does not apply to code the test harness evaluates.
+        tab.evaluate(source)
         result = tab.evaluate("async (tags) => await axe.run(document, {runOnly: tags})", WCAG_TAGS)
         problems = [
             f"{violation['id']} ({violation['impact']}): {violation['help']} -> "

@@ -16,6 +16,9 @@ import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+
+from config.csp import policy_extended
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -64,6 +67,7 @@ INSTALLED_APPS = [
     "django_comments_xtd",
     "django_comments",
     "rest_framework",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,6 +81,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files need no policy), before everything that renders a page.
+    "config.csp.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -236,6 +242,9 @@ TAGGIT_CASE_INSENSITIVE = True
 # editing, without their consent, and offline it leaves broken images. Wagtail then shows
 # an uploaded avatar or its built-in default, both served from this site.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No upgrade check either: the dashboard would fetch releases.wagtail.org from every editor's
+# browser (the admin's connect-src is 'self' only), and upgrades come through pyproject.toml.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Comments (good practice discussion) ------------------------------------------------
 SITE_ID = 1
@@ -281,6 +290,31 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Content-Security-Policy ------------------------------------------------------------
+# Sent on every response by config.csp.SiteCSPMiddleware; /admin/ and /django-admin/ get a
+# looser policy of their own (config/csp.py says why). The site's pages have no inline
+# script, inline style, event-handler attribute or nonce: the library's page cache stores
+# whole pages, so a nonce would go stale. connect-src 'self' covers the live-update
+# WebSocket in CSP 3 browsers; the middleware adds ws:// or wss:// of the request's own host
+# for older ones. A deployment adds sources, in header syntax, with
+#   CONTENT_SECURITY_POLICY_EXTRA="frame-src https://www.youtube-nocookie.com; img-src https://cdn.example"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": policy_extended(
+        {
+            "default-src": [SELF],
+            "script-src": [SELF],
+            "style-src": [SELF],
+            "img-src": [SELF, "data:"],
+            "connect-src": [SELF],
+            "frame-ancestors": [NONE],
+            "form-action": [SELF],
+            "base-uri": [SELF],
+            "object-src": [NONE],
+        },
+        env.str("CONTENT_SECURITY_POLICY_EXTRA", default=""),
+    ),
+}
 
 LOGGING = {
     "version": 1,
