@@ -446,12 +446,21 @@ class NotificationKind(models.TextChoices):
 
 
 class Notification(models.Model):
-    """An entry in someone's notification centre."""
+    """An entry in someone's notification centre.
+
+    A notification about a post (a mention, a reply, a removal) refers to its thread and reply
+    and is worded from them when shown (`message`), never from a copy: a retitled thread is
+    named by its new title, and `communities.selectors.notification_list` leaves out those
+    whose thread or reply is no longer shown. `text` holds only what no post can say: the words
+    of a request or decision, or a moderator's reason for a removal.
+    """
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=32, choices=NotificationKind.choices)
     community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="+")
-    text = models.CharField(max_length=300)
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    text = models.CharField(max_length=300, blank=True)
     url = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -461,7 +470,21 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
-        return self.text
+        return self.message
+
+    @property
+    def message(self) -> str:
+        """What the notification says, worded from its thread and reply as they are now."""
+        if self.thread_id is None:
+            return self.text
+        title = f"“{self.thread.title}”"
+        if self.kind == NotificationKind.MODERATION:
+            return f"A moderator removed your post in {title}: {self.text}"
+        post = self.reply if self.reply_id else self.thread
+        who = post.author or "A former member"
+        if self.kind == NotificationKind.REPLY:
+            return f"{who} replied to {title}"
+        return f"{who} mentioned you in {'a reply to ' if self.reply_id else ''}{title}"
 
 
 class DigestSent(models.Model):

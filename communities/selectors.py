@@ -248,22 +248,32 @@ def my_memberships(*, user) -> list[Membership]:
     )
 
 
-def notification_list(*, user, page_number=1, per_page: int = 20):
-    """Someone's notifications, leaving out any about communities they can no longer read."""
+def _notifications_shown(user):
+    """The person's notifications they may still see, as one query.
+
+    Left out: those about communities they can no longer read (decisions about their own
+    membership excepted), and those whose thread or reply is no longer shown (hidden, removed,
+    deleted). A removal is still explained to the author of what was removed.
+    """
     readable, visible = _readable_and_visible_ids(user)
-    notifications = Notification.objects.filter(recipient=user).filter(
-        Q(community_id__in=readable) | Q(kind=NotificationKind.DECISION, community_id__in=visible)
+    post_shown = Q(thread__isnull=True) | (
+        Q(thread__state=PostState.VISIBLE) & (Q(reply__isnull=True) | Q(reply__state=PostState.VISIBLE))
     )
+    own_removal = Q(kind=NotificationKind.MODERATION) & (Q(thread__state=PostState.VISIBLE) | Q(thread__author=user))
+    return Notification.objects.filter(recipient=user).filter(
+        (Q(community_id__in=readable) & (post_shown | own_removal))
+        | Q(kind=NotificationKind.DECISION, community_id__in=visible)
+    )
+
+
+def notification_list(*, user, page_number=1, per_page: int = 20):
+    """Someone's notifications (`_notifications_shown`), each with what it is worded from."""
+    notifications = _notifications_shown(user).select_related("community", "thread", "thread__author", "reply__author")
     return Paginator(notifications, per_page).get_page(page_number)
 
 
 def notification_unread_count(*, user) -> int:
-    readable, visible = _readable_and_visible_ids(user)
-    return (
-        Notification.objects.filter(recipient=user, read_at__isnull=True)
-        .filter(Q(community_id__in=readable) | Q(kind=NotificationKind.DECISION, community_id__in=visible))
-        .count()
-    )
+    return _notifications_shown(user).filter(read_at__isnull=True).count()
 
 
 def moderation_queue(*, user, community: CommunityPage | None = None):

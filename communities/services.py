@@ -500,14 +500,15 @@ def _render(community, text: str) -> tuple[str, dict]:
     return html, mentioned
 
 
-def _notify_mentions(*, mentioned: dict, author, community, text: str, url: str):
+def _notify_mentions(*, mentioned: dict, author, thread: Thread, reply: Reply | None = None, url: str):
     for user in mentioned.values():
         if user.pk != author.pk:
             notification_create(
                 recipient=user,
-                community=community,
+                community=thread.community,
                 kind=NotificationKind.MENTION,
-                text=f"{author} mentioned you in {text}",
+                thread=thread,
+                reply=reply,
                 url=url,
             )
 
@@ -554,13 +555,7 @@ def thread_create(*, community: CommunityPage, author, title: str, body: str, ta
         type=events.THREAD_CREATED,
         subject=thread,
     )
-    _notify_mentions(
-        mentioned=mentioned,
-        author=author,
-        community=community,
-        text=f"“{title}”",
-        url=thread.get_absolute_url(),
-    )
+    _notify_mentions(mentioned=mentioned, author=author, thread=thread, url=thread.get_absolute_url())
     _email_immediate(
         community=community,
         exclude_user_id=author.pk,
@@ -647,19 +642,14 @@ def reply_create(*, thread: Thread, author, body: str, quote: Reply | None = Non
         subject=reply,
     )
     url = f"{thread.get_absolute_url()}?page=last#reply-{reply.pk}"
-    _notify_mentions(
-        mentioned=mentioned,
-        author=author,
-        community=community,
-        text=f"a reply to “{thread.title}”",
-        url=url,
-    )
+    _notify_mentions(mentioned=mentioned, author=author, thread=thread, reply=reply, url=url)
     if thread.author_id and thread.author_id != author.pk and thread.author not in mentioned.values():
         notification_create(
             recipient=thread.author,
             community=community,
             kind=NotificationKind.REPLY,
-            text=f"{author} replied to “{thread.title}”",
+            thread=thread,
+            reply=reply,
             url=url,
         )
     _email_immediate(
@@ -791,7 +781,9 @@ def post_moderate(*, target, actor, state: str, reason: str = "") -> None:
             recipient=target.author,
             community=community,
             kind=NotificationKind.MODERATION,
-            text=f"A moderator removed your post in “{thread.title}”: {reason}"[:300],
+            thread=thread,
+            reply=target if isinstance(target, Reply) else None,
+            text=reason[:300],
             url=thread.get_absolute_url(),
         )
 
@@ -849,20 +841,33 @@ def presence_heartbeat(*, worker: str, expiry_seconds: int = PRESENCE_EXPIRY_SEC
 
 
 def notification_create(
-    *, recipient, community, kind: str, text: str, url: str, force: bool = False
+    *,
+    recipient,
+    community,
+    kind: str,
+    url: str,
+    text: str = "",
+    thread: Thread | None = None,
+    reply: Reply | None = None,
+    force: bool = False,
 ) -> Notification | None:
     """Add to someone's notification centre and push it live, if they may read the community.
 
+    A notification about a post names its `thread` (and `reply`): it is worded from them when
+    shown (`Notification.message`), so it never keeps a title or text that has since changed.
+    `text` is for what no post says (requests, decisions, a moderator's reason).
     `force` is for decisions about the recipient's own membership, which they are told about
     even though they cannot (yet, or any longer) read the community.
     """
     if not force and not community_access(community=community, user=recipient).is_member:
         return None
-    notification = Notification.objects.create(recipient=recipient, community=community, kind=kind, text=text, url=url)
+    notification = Notification.objects.create(
+        recipient=recipient, community=community, kind=kind, text=text, url=url, thread=thread, reply=reply
+    )
     events.signal_after_commit(
         events.user_group(recipient.pk),
         events.NOTIFICATION_CREATED,
-        {"id": notification.pk, "text": text, "url": url},
+        {"id": notification.pk, "text": notification.message, "url": url},
     )
     return notification
 

@@ -60,7 +60,7 @@ def test_replying_notifies_the_thread_author(discussion):
     replier = make_viewer("member", community)
     services.reply_create(thread=thread, author=replier, body="We use 3%.")
     notification = Notification.objects.get(recipient=starter)
-    assert "replied to “Pay assumptions”" in notification.text
+    assert "replied to “Pay assumptions”" in notification.message
 
 
 def test_quoting_shows_the_quoted_reply_and_hides_it_once_removed(discussion):
