@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
+from config.converters import DatabaseIdConverter
 from marketplace.listing_index import MIN_RATING_OPTIONS
 from marketplace.models import (
     KINDS_SERVED,
@@ -281,11 +282,16 @@ class ReviewForm(forms.Form):
     )
     used_year = forms.IntegerField(
         min_value=2000,
+        # Checked here, before clean() builds a date: a year past datetime's 9999 (or past a C
+        # long) would fail in date() instead of being reported. A callable so the bound moves
+        # on at New Year in a long-running process.
+        max_value=lambda: datetime.date.today().year,
         label="Year",
         error_messages={
             "required": "Enter the year you used the service",
             "invalid": "Enter the year as 4 numbers, like 2025",
             "min_value": "Enter a year from 2000 onwards",
+            "max_value": "The date you used the service must be in the past",
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
@@ -379,3 +385,13 @@ class ShortlistSaveForm(NeedForm):
         error_messages={"required": "Enter a name for the shortlist"},
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Notes (optional)")
+
+
+class ShortlistServiceForm(forms.Form):
+    """The service a shortlist button adds or removes: an id a row can have, or a reason why not.
+
+    The buttons always send a real id, so anything else was typed or tampered with; it is
+    refused here rather than handed to the ORM, where "abc" or a 20-digit number is a 500.
+    """
+
+    service = forms.IntegerField(min_value=1, max_value=DatabaseIdConverter.largest)

@@ -27,6 +27,7 @@ from marketplace.forms import (
     ServiceFilterForm,
     ServiceForm,
     ShortlistSaveForm,
+    ShortlistServiceForm,
 )
 from marketplace.models import (
     CONTENT_FIELDS,
@@ -309,9 +310,22 @@ def _safe_next(request, fallback: str) -> str:
     return fallback
 
 
+def _shortlist_service_id(request, action: str) -> int | None:
+    """The service id a shortlist button sent, or None with the reason queued for the page."""
+    form = ShortlistServiceForm(request.POST)
+    if form.is_valid():
+        return form.cleaned_data["service"]
+    messages.error(request, f"Choose a service to {action} your shortlist")
+    return None
+
+
 @require_POST
 def shortlist_add(request):
-    service = get_object_or_404(Service.objects.listed(), pk=request.POST.get("service"))
+    back = redirect(_safe_next(request, reverse("marketplace:shortlist")))
+    service_id = _shortlist_service_id(request, "add to")
+    if service_id is None:
+        return back
+    service = get_object_or_404(Service.objects.listed(), pk=service_id)
     try:
         services.shortlist_add(request=request, service=service)
     except services.ShortlistFull:
@@ -321,17 +335,15 @@ def shortlist_add(request):
         )
     else:
         messages.success(request, f"“{service.name}” added to your shortlist")
-    return redirect(_safe_next(request, reverse("marketplace:shortlist")))
+    return back
 
 
 @require_POST
 def shortlist_remove(request):
-    try:
-        service_id = int(request.POST.get("service", ""))
-    except ValueError:
-        raise Http404("No such service") from None
-    services.shortlist_remove(request=request, service_id=service_id)
-    messages.success(request, "Removed from your shortlist")
+    service_id = _shortlist_service_id(request, "remove from")
+    if service_id is not None:
+        services.shortlist_remove(request=request, service_id=service_id)
+        messages.success(request, "Removed from your shortlist")
     return redirect(_safe_next(request, reverse("marketplace:shortlist")))
 
 

@@ -1,0 +1,75 @@
+"""Values a visitor can type or tamper with are checked by a form before the database sees them.
+
+A year or a service id beyond what a date or a database column holds used to reach Python's
+date() or the ORM and fail there as a 500; each is now a GOV.UK error on the page (keeping what
+was typed) or a redirect back with the reason.
+"""
+
+import datetime
+
+import pytest
+
+from marketplace.factories import ServiceFactory
+from marketplace.models import Review, ShortlistItem
+from marketplace.services import SESSION_KEY
+
+from .test_reviews import REVIEW_POST
+
+BAD_YEARS = ["99999", "99999999999999999999", "1999", str(datetime.date.today().year + 1)]
+BAD_SERVICE_IDS = ["abc", "", "²", "-1", "0", "1.5", "99999999999999999999", str(2**63)]
+
+
+@pytest.mark.parametrize("year", BAD_YEARS)
+def test_a_review_year_out_of_range_is_a_form_error_keeping_what_was_typed(client, council_officer, year):
+    service = ServiceFactory()
+    client.force_login(council_officer)
+    response = client.post(f"{service.get_absolute_url()}review/", {**REVIEW_POST, "used_year": year})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert '<a href="#id_used_year">' in html
+    assert f'value="{year}"' in html
+    assert "Clear, practical and on time." in html
+    assert not Review.objects.exists()
+
+
+def test_this_years_review_is_accepted(client, council_officer):
+    service = ServiceFactory()
+    client.force_login(council_officer)
+    today = datetime.date.today()
+    post = {**REVIEW_POST, "used_month": str(today.month), "used_year": str(today.year)}
+    client.post(f"{service.get_absolute_url()}review/", post)
+    assert Review.objects.get().used_in == today.replace(day=1)
+
+
+@pytest.mark.parametrize("value", BAD_SERVICE_IDS)
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_shortlisting_a_malformed_service_goes_back_with_the_reason(client, council_officer, value, signed_in):
+    ServiceFactory()
+    if signed_in:
+        client.force_login(council_officer)
+    response = client.post("/marketplace/shortlist/add/", {"service": value, "next": "/marketplace/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/marketplace/"
+    shortlist = client.get("/marketplace/shortlist/").content.decode()
+    assert "Choose a service to add to your shortlist" in shortlist
+    assert not ShortlistItem.objects.exists()
+    assert not client.session.get(SESSION_KEY)
+
+
+@pytest.mark.parametrize("value", BAD_SERVICE_IDS)
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_removing_a_malformed_service_goes_back_with_the_reason(client, council_officer, value, signed_in):
+    service = ServiceFactory()
+    if signed_in:
+        client.force_login(council_officer)
+    client.post("/marketplace/shortlist/add/", {"service": service.pk})
+    response = client.post("/marketplace/shortlist/remove/", {"service": value, "next": "/marketplace/shortlist/"})
+    assert response.status_code == 302
+    html = client.get("/marketplace/shortlist/").content.decode()
+    assert "Choose a service to remove from your shortlist" in html
+    assert service.name in html
+
+
+def test_a_service_that_is_not_listed_is_still_not_found(client, db):
+    assert client.post("/marketplace/shortlist/add/", {"service": "123456"}).status_code == 404
