@@ -38,11 +38,14 @@ frontend: node_modules/.installed ## Rebuild the vendored GOV.UK Frontend CSS an
 run: install ## Install, migrate, seed demo data and serve on http://127.0.0.1:8000
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo --people $(PEOPLE)
-	@echo "Serving the Knowledge Hub at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	@$(MAKE) --no-print-directory serve
 
+# granian, as in production (README, Production layout) but one worker: without REDIS_URL the
+# channel layer is in memory and does not cross worker processes.
 serve: ## Serve without reinstalling or seeding
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	@echo "Serving the Knowledge Hub at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/granian --interface asginl --loop uvloop \
+		--http1-buffer-size 65536 --host $(HOST) --port $(PORT) config.asgi:application
 
 services: ## Start local PostgreSQL and Redis for tests (installs the Debian packages if missing)
 	bash scripts/services.sh

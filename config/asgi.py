@@ -1,7 +1,14 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels.
 
-Served by daphne (`daphne config.asgi:application`); run several processes behind a reverse
-proxy in production, with REDIS_URL set so they share one channel layer.
+Served by granian (`make serve`; README, Production layout), chosen against uvicorn and daphne
+by `python -m bench server`: one process per host with `--workers` per core, REDIS_URL set so
+the workers share one channel layer, static files from WhiteNoise in each worker.
+
+Over-long request lines: granian's parser refuses a request target past 64 KB (414) and a
+request head past its buffer (431), and answers both before the application runs. Below
+that, `RequestTargetLimit` holds addresses to MAX_REQUEST_TARGET_BYTES, the size
+browsers, proxies and search engines reliably carry; past it a visitor gets a 414 saying
+so, where daphne used to close the connection without a word (Twisted's 16 KB line limit).
 """
 
 import gc
@@ -20,11 +27,56 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from config.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
+MAX_REQUEST_TARGET_BYTES = 16384
+
+
+class RequestTargetLimit:
+    """ASGI middleware: 414 for an HTTP request whose path and query exceed `limit` bytes.
+
+    Checked before Django sees the request: nothing on the site needs an address that long,
+    and Django would otherwise spend a request on it (and CommonMiddleware's slash redirect
+    refuses a URL that long with a logged SuspiciousOperation). WebSocket routes have fixed
+    short paths and are left to the router.
+    """
+
+    def __init__(self, app, limit: int = MAX_REQUEST_TARGET_BYTES):
+        self.app = app
+        self.limit = limit
+        self.body = (
+            f"414 Request-URI too long: this address is longer than the {limit} bytes the site accepts.\n".encode()
+        )
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and _target_length(scope) > self.limit:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 414,
+                    "headers": [
+                        (b"content-type", b"text/plain; charset=utf-8"),
+                        (b"content-length", str(len(self.body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": self.body})
+            return
+        await self.app(scope, receive, send)
+
+
+def _target_length(scope) -> int:
+    """Bytes of the request target as the client sent it: raw path, and `?query` if any."""
+    path = scope.get("raw_path") or scope["path"].encode()
+    query = scope.get("query_string", b"")
+    return len(path) + (len(query) + 1 if query else 0)
+
+
+application = RequestTargetLimit(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        }
+    )
 )
 
 # Objects loaded at start-up (Django, Wagtail, the URLconf) stay out of the collector's full

@@ -42,8 +42,6 @@ INSTALLED_APPS = [
     "communities",
     "search",
     "marketplace",
-    # daphne must come before staticfiles so `runserver` serves ASGI.
-    "daphne",
     "channels",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -323,7 +321,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
-        "daphne": {"level": "WARNING"},
         "elastic_transport": {"level": "WARNING"},
         # Wagtail runs its background tasks inline by default and logs every one at INFO.
         "django_tasks": {"level": "WARNING"},

@@ -30,6 +30,7 @@ from communities.factories import (
     community_create,
 )
 from communities.models import Access, Role, State
+from tests.communities.live_support import server_command
 
 VIEWERS = [
     "anonymous",
@@ -113,7 +114,7 @@ def discussion(make_community):
     return make
 
 
-# --- Live servers: real daphne processes sharing a SQLite file with the test -------------
+# --- Live servers: real server processes sharing a SQLite file with the test -------------
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,7 +127,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_db(tmp_path_factory, django_db_setup, django_db_blocker):
-    """A migrated SQLite file for daphne processes and the scenario scripts (once a session).
+    """A migrated SQLite file for the server processes and the scenario scripts (once a session).
 
     On SQLite the already-migrated test database is copied with SQLite's backup API (well
     under a second); on other databases the file is migrated in a subprocess.
@@ -150,7 +151,7 @@ def live_db(tmp_path_factory, django_db_setup, django_db_blocker):
 
 
 class LiveSite:
-    """Starts daphne processes on the live database and runs scenarios against it."""
+    """Starts server processes on the live database and runs scenarios against it."""
 
     def __init__(self, db_path: Path, redis_url: str = ""):
         self.db_path = db_path
@@ -179,11 +180,11 @@ class LiveSite:
         port = _free_port()
         # The server's log goes to a file, not an unread pipe (a full pipe would stall the
         # server), so a failing test can show the server-side traceback.
-        log_path = self.db_path.parent / f"daphne-{port}.log"
+        log_path = self.db_path.parent / f"server-{port}.log"
         self.logs.append(log_path)
         with log_path.open("wb") as log:
             process = subprocess.Popen(
-                [str(ROOT / ".venv" / "bin" / "daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                server_command("config.asgi:application", port),
                 cwd=ROOT,
                 env=self.env,
                 stdout=subprocess.DEVNULL,
@@ -194,13 +195,13 @@ class LiveSite:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"daphne exited: {log_path.read_text()[-2000:]}")
+                raise RuntimeError(f"the server exited: {log_path.read_text()[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310 - local server
                     return url
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("daphne did not start within 30 s")
+        raise RuntimeError("the server did not start within 30 s")
 
     def run(self, scenario: str, **kwargs) -> dict:
         result = subprocess.run(
@@ -230,7 +231,7 @@ class LiveSite:
 
 @pytest.fixture(scope="module")
 def live_site(live_db):
-    """One daphne (in-memory channel layer) shared by a module's live tests."""
+    """One server process (in-memory channel layer) shared by a module's live tests."""
     site = LiveSite(live_db)
     site.url = site.start_server()
     yield site

@@ -9,6 +9,21 @@ import json
 import os
 import sys
 import uuid
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+# As in the Makefile's `serve`: ASGI without the lifespan protocol (Django has none), uvloop,
+# and at most 64 KB of request line and headers (431 past it).
+SERVER_OPTIONS = ["--interface", "asginl", "--loop", "uvloop", "--http1-buffer-size", "65536"]
+
+
+def server_command(app: str, port: int) -> list[str]:
+    """The production server serving `app` on 127.0.0.1:`port`, with the options `make serve` uses.
+
+    Live tests run the server the site runs on, so what they prove (WebSockets, limits on the
+    request line) holds for production too.
+    """
+    return [str(BIN / "granian"), *SERVER_OPTIONS, "--host", "127.0.0.1", "--port", str(port), app]
 
 
 def _session_for(user) -> str:
