@@ -73,3 +73,29 @@ def test_removing_a_malformed_service_goes_back_with_the_reason(client, council_
 
 def test_a_service_that_is_not_listed_is_still_not_found(client, db):
     assert client.post("/marketplace/shortlist/add/", {"service": "123456"}).status_code == 404
+
+
+PAGES = ["99999999999999999999", str(2**63), "0", "-1", "abc", "²", "١", "1e309", ""]
+QUANTITIES = ["99999999999999999999", "99999", "0", "-1", "abc", "²", "1e309"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_listing_and_review_pages_show_the_first_or_last_page_for_any_page_value(client, home_page, moderator, page):
+    service = ServiceFactory()
+    assert client.get("/marketplace/", {"page": page}).status_code == 200
+    assert client.get(service.get_absolute_url(), {"page": page}).status_code == 200
+    client.force_login(moderator)
+    assert client.get("/marketplace/moderation/", {"page": page}).status_code == 200
+
+
+@pytest.mark.parametrize("value", QUANTITIES)
+def test_a_need_out_of_range_is_reported_on_every_page_that_prices_it(client, home_page, value):
+    service = ServiceFactory()
+    need = {"days": value, "people": value, "months": value}
+    detail = client.get(service.get_absolute_url(), need)
+    assert detail.status_code == 200
+    assert "There is a problem" in detail.content.decode()
+    compared = {"s": service.slug, **need}
+    assert "There is a problem" in client.get("/marketplace/compare/", compared).content.decode()
+    assert client.get("/marketplace/compare/export.csv", compared).status_code == 200
+    assert client.get("/marketplace/compare/print/", compared).status_code == 200
