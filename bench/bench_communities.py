@@ -2,9 +2,11 @@
 
     python -m bench communities [--clients 500] [--rate 4] [--seconds 10] [--client-processes 2]
     python -m bench communities --rates 1,2,3,4       # the curve: offered rate against p99
+    python -m bench communities --server daphne       # the same on another server (bench.http)
 
-One daphne process serves this module's ASGI application: the site's own routes plus a bare
-group-echo consumer and a "driver" socket the benchmark uses to make the server post. Both
+One server process (granian, the site's server, with one worker) serves this module's ASGI
+application: the site's own routes plus a bare group-echo consumer and a "driver" socket the
+benchmark uses to make the server post. Both
 phases run on the same server and the same channel layer (in-memory, or Redis when
 REDIS_URL is set):
 
@@ -36,20 +38,19 @@ import gc
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.http import ROOT, cpu_seconds, start_server, stop_server
+
 ECHO_GROUP = "bench-echo"
 REPLY_PREFIX = b'{"type": "discussion.reply_created"'
 REPLY_MARKER = re.compile(rb"bench-(\d+)-")
 ECHO_MARKER = re.compile(rb'"n": (\d+)')
 
 
-# --- The server side: an ASGI application daphne loads as bench.bench_communities:application
+# --- The server side: an ASGI application the server loads as bench.bench_communities:application
 
 
 def _build_application():
@@ -268,17 +269,6 @@ def _world(authors: int) -> dict:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -351,7 +341,7 @@ async def _phase(
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.5)
     sent: dict[int, float] = {}
-    cpu_before = _cpu_seconds(pid)
+    cpu_before = cpu_seconds(pid)
     started = time.monotonic()
     for number in range(posts):
         target = started + number / rate
@@ -372,7 +362,7 @@ async def _phase(
             break
         await asyncio.sleep(0.05)
     elapsed = time.monotonic() - started
-    cpu = _cpu_seconds(pid) - cpu_before
+    cpu = cpu_seconds(pid) - cpu_before
     await driver.close()
     for proc in procs:
         proc.stdin.write(b"stop\n")
@@ -421,24 +411,6 @@ def _line(result: dict) -> str:
     )
 
 
-def _start_server(port: int) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
-    return subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "bench.bench_communities:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(ROOT / "var" / "bench_communities_daphne.log", "w"),
-    )
-
-
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench communities")
     parser.add_argument("--clients", type=int, default=500)
@@ -446,6 +418,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--rates", default="", help="comma-separated post rates: measure each (the curve)")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--client-processes", type=int, default=2)
+    parser.add_argument("--server", default="granian", help="granian (the site's), uvicorn or daphne")
     args = parser.parse_args(argv)
     rates = [float(rate) for rate in args.rates.split(",") if rate] or [args.rate]
 
@@ -465,22 +438,14 @@ def main(argv: list[str]) -> None:
     async_to_sync(get_channel_layer().flush)()
     layer = "channels-redis" if os.environ.get("REDIS_URL") else "in-memory channel layer"
     print(
-        f"Live fan-out on one daphne process, {layer}: {args.clients} clients in {args.client_processes} "
+        f"Live fan-out on one {args.server} process, {layer}: {args.clients} clients in {args.client_processes} "
         f"client processes, {os.cpu_count()} CPUs. Goal: p99 < 150 ms at 2,000 deliveries/s "
         "(500 clients x 4 posts/s), 0 lost, CPU ratio <= 1.3"
     )
-    port = _free_port()
-    server = _start_server(port)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(
+        args.server, "bench.bench_communities:application", log=ROOT / "var" / f"bench_communities_{args.server}.log"
+    )
     try:
-        import urllib.request
-
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{base}/__bench__/bare/", timeout=1).close()  # noqa: S310 - local
-                break
-            except OSError:
-                time.sleep(0.1)
         for rate in rates:
             print(f" {rate:g} posts/s = {args.clients * rate:.0f} deliveries/s offered")
             results = {}
@@ -508,11 +473,7 @@ def main(argv: list[str]) -> None:
             else:  # too short a run for the clock to see the echo server's CPU
                 print("  ratio server CPU per delivery: not measurable at this size; run more clients or seconds")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
 
     from django.test import Client
 
