@@ -40,12 +40,14 @@ import socket
 import time
 import uuid
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
+
+from django.core.exceptions import SuspiciousOperation
+from django.http import QueryDict
 
 from communities import events
 
@@ -340,6 +342,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     Channels' own dispatch hops to a thread to close stale database connections before every
     handler. These handlers reach the database only through database_sync_to_async, which does
     that itself, so relaying skips the hop.
+
+    Clients only listen (posting goes through the ordinary forms); the one thing they may send
+    is {"type": "ping"}. Any other frame (binary, not JSON, not an object, an unknown or
+    non-string type) is answered with {"type": "error", "reason": ...} and the socket stays
+    open, instead of the decoding error escaping and the server closing it with 1011.
     """
 
     async def dispatch(self, message: dict) -> None:
@@ -347,6 +354,29 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs) -> None:
+        if text_data is None:
+            await self.send_error("Binary frames are not understood: send JSON text.")
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self.send_error("The frame is not JSON.")
+            return
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self.send_error('Send a JSON object with a "type" string.')
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: dict, **kwargs) -> None:
+        if content["type"] == "ping":
+            await self.send_json({"type": "pong"})
+        else:
+            await self.send_error(f'Unknown message type {content["type"][:50]!r}: only "ping" is understood.')
+
+    async def send_error(self, reason: str) -> None:
+        await self.send_json({"type": "error", "reason": reason})
 
 
 class CommunityConsumer(LiveConsumer):
@@ -387,11 +417,19 @@ class CommunityConsumer(LiveConsumer):
         live_state().presence_changed(community_id)
 
     def _after_from_query(self) -> int | None:
-        query = parse_qs(self.scope.get("query_string", b"").decode())
+        """The `?after=` catch-up point: a whole number from 0 the log can hold, else none.
+
+        The query string is whatever the client sent (QueryDict falls back to Latin-1 for bytes
+        that are not UTF-8); a bad or missing point means no catch-up, not a failed handshake.
+        """
+        from communities.forms import CatchUpQueryForm
+
         try:
-            return max(0, int(query["after"][0]))
-        except (KeyError, ValueError, IndexError):
+            query = QueryDict(self.scope.get("query_string", b""))
+        except SuspiciousOperation:  # too many fields
             return None
+        form = CatchUpQueryForm(query)
+        return form.cleaned_data["after"] if form.is_valid() else None
 
     async def disconnect(self, code: int) -> None:
         if self.access is None:
@@ -400,11 +438,6 @@ class CommunityConsumer(LiveConsumer):
         self.access = None
         await database_sync_to_async(_presence_remove)(self.presence_id)
         live_state().presence_changed(self.community_id)
-
-    async def receive_json(self, content, **kwargs) -> None:
-        # Clients only listen; posting goes through the ordinary forms.
-        if content.get("type") == "ping":
-            await self.send_json({"type": "pong"})
 
     # --- relaying (called by the process's Fanout, in order) -------------------------------
 

@@ -33,6 +33,16 @@ class ThreadForm(forms.Form):
         return [tag.strip()[:50] for tag in raw.split(",") if tag.strip()][:10]
 
 
+# The largest id or sequence number the database holds (BigAutoField, PositiveBigIntegerField):
+# anything larger cannot name a row, and some databases fail on it rather than find nothing.
+DATABASE_INT_MAX = 2**63 - 1
+
+
+def _id_field(**kwargs) -> forms.IntegerField:
+    """A row id from the client: a positive whole number the database can hold."""
+    return forms.IntegerField(required=False, min_value=1, max_value=DATABASE_INT_MAX, **kwargs)
+
+
 class ReplyForm(forms.Form):
     body = forms.CharField(
         label="Your reply",
@@ -40,7 +50,26 @@ class ReplyForm(forms.Form):
         help_text="You can use markdown. Mention a member with @ and their name.",
         max_length=20000,
     )
-    quote = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    quote = _id_field(widget=forms.HiddenInput)
+
+    def clean(self):
+        # The hidden quote is the page's, not something the person typed: a bad one is dropped
+        # (the reply is posted unquoted) rather than shown as an error they cannot fix.
+        if self._errors.pop("quote", None) is not None:
+            self.cleaned_data["quote"] = None
+        return super().clean()
+
+
+class QuoteQueryForm(forms.Form):
+    """`?quote=<reply id>` on a thread page: which reply to quote; anything else quotes none."""
+
+    quote = _id_field()
+
+
+class CatchUpQueryForm(forms.Form):
+    """`?after=<sequence number>` on a live connection: the last event the client saw."""
+
+    after = forms.IntegerField(required=False, min_value=0, max_value=DATABASE_INT_MAX)
 
 
 class EditReplyForm(forms.Form):

@@ -24,6 +24,7 @@ from communities.forms import (
     InviteForm,
     LibraryUploadForm,
     ModerationForm,
+    QuoteQueryForm,
     ReplyForm,
     ReportForm,
     RequestForm,
@@ -298,9 +299,10 @@ def thread_detail(request, slug, thread_id):
             else:
                 return HttpResponseRedirect(f"{thread.get_absolute_url()}?page=last#reply-{reply.pk}")
     quoting = None
-    if request.method == "GET" and request.GET.get("quote", "").isdigit():
+    query = QuoteQueryForm(request.GET)
+    if request.method == "GET" and query.is_valid() and query.cleaned_data["quote"]:
         quoting = (
-            Reply.objects.filter(pk=request.GET["quote"], thread=thread, state="visible")
+            Reply.objects.filter(pk=query.cleaned_data["quote"], thread=thread, state="visible")
             .select_related("author")
             .first()
         )

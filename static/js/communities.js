@@ -131,7 +131,8 @@ function connect(root, onEvent, { resume }) {
     });
     socket.addEventListener("close", (closed) => {
       delete root.dataset.liveConnected;
-      if (closed.code === 4403) return; // no longer allowed: stop
+      // 4403: no longer allowed; 4404: no such address. Retrying would not change either.
+      if (closed.code === 4403 || closed.code === 4404) return;
       window.setTimeout(open, delay);
       delay = Math.min(delay * 2, RETRY_MAX_MS);
     });

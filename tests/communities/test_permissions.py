@@ -270,15 +270,21 @@ async def test_websocket_connects_and_relays_events_only_for_readers(kind, world
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
 @pytest.mark.usefixtures("close_db_threads")
-async def test_removed_member_of_private_community_stops_receiving_events_at_once(discussion):
-    community, thread, _ = await sync_to_async(discussion)("private")
+@pytest.mark.parametrize(("kind", "change"), [("private", "removed"), ("restricted", "suspended")])
+async def test_removed_or_suspended_member_stops_receiving_events_at_once(discussion, kind, change):
+    community, thread, _ = await sync_to_async(discussion)(kind)
     member = await sync_to_async(make_viewer)("member", community)
     facilitator = await sync_to_async(make_viewer)("facilitator", community)
     communicator = WebsocketCommunicator(_ws_app(member), f"/ws/communities/{community.slug}/")
     connected, _ = await communicator.connect()
     assert connected
     membership = await sync_to_async(Membership.objects.get)(user=member)
-    await sync_to_async(services.membership_remove)(membership=membership, actor=facilitator)
+    if change == "removed":
+        await sync_to_async(services.membership_remove)(membership=membership, actor=facilitator)
+    else:
+        await sync_to_async(services.membership_suspend)(
+            membership=membership, actor=facilitator, days=3, reason="Spam"
+        )
     await sync_to_async(services.reply_create)(thread=thread, author=facilitator, body="After the removal")
     seen = []
     try:
@@ -289,5 +295,5 @@ async def test_removed_member_of_private_community_stops_receiving_events_at_onc
                 break
             seen.append(output.get("text", ""))
     except TimeoutError:
-        pytest.fail("the consumer did not close the removed member's socket")
+        pytest.fail(f"the consumer did not close the {change} member's socket")
     assert not any("After the removal" in text for text in seen)
