@@ -1,4 +1,4 @@
-"""Live updates against real daphne processes, real WebSocket clients and real browsers.
+"""Live updates against real server processes, real WebSocket clients and real browsers.
 
 Acceptance 2 (two browsers; two server processes through Redis) and 3 (catch-up after a
 dropped connection: exactly the missed events, once each).
