@@ -365,6 +365,46 @@ def related_case_studies(*, page: GoodPracticePage, limit: int = 3) -> dict:
     return {"related_explicit": explicit, "related_suggested": suggested}
 
 
+@dataclass
+class CaseStudyContact:
+    """Who to contact about a case study, as much of them as the viewer may see."""
+
+    name: str
+    organisation: Organisation | None = None
+    email: str = ""
+
+
+def case_study_contact(*, contact, viewer) -> CaseStudyContact:
+    """The contact's name, with their organisation and email only where their profile allows.
+
+    The contact's own privacy settings decide, as on their profile page: a members-only email
+    is left out for anonymous visitors (and so out of the anonymous page cache) and shown to
+    signed-in members. Someone without a profile has chosen nothing, so gets the defaults.
+    """
+    from accounts.models import Profile
+
+    profile = getattr(contact, "profile", None) or Profile(user=contact)
+    return CaseStudyContact(
+        # Never str(contact): a user without a name is shown by their email address.
+        name=contact.get_full_name() or "The author of this case study",
+        organisation=contact.organisation
+        if contact.organisation_id and profile.can_see("organisation", viewer)
+        else None,
+        email=contact.email if profile.can_see("email", viewer) else "",
+    )
+
+
+def contact_audiences(*, user) -> dict[str, str]:
+    """Who will see `user`'s organisation and email on a case study they submit, in words."""
+    from accounts.models import Profile
+
+    profile = Profile.objects.filter(user=user).first() or Profile(user=user)
+    return {
+        "organisation": profile.get_organisation_visibility_display(),
+        "email": profile.get_email_visibility_display(),
+    }
+
+
 def case_study_detail(*, page: GoodPracticePage, user, request=None) -> dict:
     """Everything the case study page shows besides its own fields."""
     from accounts.roles import is_site_moderator
@@ -393,7 +433,7 @@ def case_study_detail(*, page: GoodPracticePage, user, request=None) -> dict:
         "can_moderate": is_site_moderator(user) if user.is_authenticated else False,
         "organisations": list(page.organisations.all()),
         "themes": list(page.tags.all()),
-        "contact": page.contact if page.contact_id else None,
+        "contact": case_study_contact(contact=page.contact, viewer=user) if page.contact_id else None,
         "max_comment_level": getattr(settings, "COMMENTS_XTD_MAX_THREAD_LEVEL", 3),
         **related_case_studies(page=page),
     }

@@ -4,6 +4,7 @@ Editors approve and reject in the Wagtail admin, so Wagtail's signals are where 
 learns about it. No logic lives here.
 """
 
+from django.db import transaction
 from django.dispatch import receiver
 
 from wagtail.signals import (
@@ -12,6 +13,8 @@ from wagtail.signals import (
     workflow_approved,
     workflow_rejected,
 )
+
+from accounts.signals import profiles_changed
 
 
 @receiver(workflow_approved)
@@ -36,3 +39,15 @@ def on_page_changed(sender, instance, **kwargs):
 
     if isinstance(instance, GoodPracticePage | GoodPracticeIndexPage):
         cache.bump()
+
+
+@receiver(profiles_changed, dispatch_uid="hub.profiles_changed")
+def on_profiles_changed(sender, user_ids, **kwargs):
+    # A case study shows its contact's name, organisation and email as their privacy settings
+    # allow; a cached anonymous copy must not keep what they have just hidden. After commit,
+    # so a visitor in between cannot cache the old profile again.
+    from hub import cache
+    from hub.models import GoodPracticePage
+
+    if GoodPracticePage.objects.filter(contact_id__in=user_ids).exists():
+        transaction.on_commit(cache.bump)

@@ -65,7 +65,7 @@ def _route_case_study(request, path: str) -> None:
         return
     page = (
         GoodPracticePage.objects.live()
-        .select_related("service_area", "contact__organisation")
+        .select_related("service_area", "contact__organisation", "contact__profile")
         .filter(url_path=f"{root.root_path}{path}")
         .first()
     )
@@ -120,7 +120,11 @@ def _own_case_study(request, page_id: int) -> GoodPracticePage:
 
 @login_required
 def submission_start(request):
-    return render(request, "hub/submission_start.html", {"steps": STEPS})
+    return render(
+        request,
+        "hub/submission_start.html",
+        {"steps": STEPS, "contact_audiences": selectors.contact_audiences(user=request.user)},
+    )
 
 
 def _step_context(step: str, page: GoodPracticePage | None) -> dict:
@@ -194,6 +198,7 @@ def submission_check(request, page_id: int):
             "latest": latest,
             "organisations": list(latest.organisations.all()),
             "themes": [tag.name for tag in latest.tags.all()],
+            "contact_audiences": selectors.contact_audiences(user=request.user),
             "error": error,
         },
     )
