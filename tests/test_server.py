@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from tests.communities.conftest import LiveSite
+from tests.communities.conftest import LiveSite, close_db_threads  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.live
 
@@ -84,3 +84,28 @@ def test_a_request_head_past_64_kb_gets_431_before_the_application_runs(server, 
     status, fields, _ = raw_get(server.url, target, headers)
     assert status == 431
     assert fields["connection"] == "close"
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("close_db_threads")
+async def test_a_request_crosses_into_djangos_thread_a_few_times_not_twice_per_middleware(monkeypatch):
+    # Each crossing between the event loop and the request's thread is a thread wake-up; on
+    # a busy host each waits for a CPU. Django runs every MiddlewareMixin (all of ours) as
+    # async under ASGI, crossing twice per middleware: 36 crossings for a bare view.
+    from asgiref.sync import SyncToAsync
+    from channels.testing import HttpCommunicator
+
+    from config.asgi import application
+
+    crossings = []
+    cross = SyncToAsync.__call__
+
+    async def counted(self, *args, **kwargs):
+        crossings.append(getattr(self.func, "__qualname__", repr(self.func)))
+        return await cross(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__call__", counted)
+    response = await HttpCommunicator(application, "GET", "/healthz").get_response(timeout=10)
+    assert response["status"] == 200
+    assert len(crossings) <= 8, crossings
