@@ -307,15 +307,54 @@ def tag_get(*, slug: str) -> Tag | None:
 
 
 @dataclass
+class PersonShown:
+    """A person named on a library page, as much of them as the viewer may see."""
+
+    name: str
+    organisation: Organisation | None = None
+    email: str = ""
+
+
+def person_shown(*, person, viewer, unnamed: str) -> PersonShown:
+    """The person's name, with their organisation and email only where their profile allows.
+
+    Their own privacy settings decide, as on their profile page: a members-only field is left
+    out for anonymous visitors (and so out of the anonymous page cache) and shown to signed-in
+    members. Someone without a profile has chosen nothing, so gets the defaults. Never
+    str(person): a user without a name is shown by their email address; `unnamed` stands in.
+    """
+    from accounts.models import Profile
+
+    profile = getattr(person, "profile", None) or Profile(user=person)
+    return PersonShown(
+        name=person.get_full_name() or unnamed,
+        organisation=person.organisation
+        if person.organisation_id and profile.can_see("organisation", viewer)
+        else None,
+        email=person.email if profile.can_see("email", viewer) else "",
+    )
+
+
+@dataclass
 class CommentNode:
     comment: XtdComment
+    author: PersonShown
     children: list["CommentNode"] = field(default_factory=list)
 
 
-def comment_tree(*, page: GoodPracticePage) -> tuple[list[CommentNode], int]:
+def _comment_author(comment: XtdComment, viewer) -> PersonShown:
+    # Not comment.user_name: it was stored as str(user), an email address for a user
+    # without a name, and it would not follow later changes to the profile.
+    if comment.user is None:
+        return PersonShown(name="A former member")
+    return person_shown(person=comment.user, viewer=viewer, unnamed="A member")
+
+
+def comment_tree(*, page: GoodPracticePage, viewer=None) -> tuple[list[CommentNode], int]:
     """All comments on a case study as a tree (one query), and how many are visible.
 
-    Removed comments stay in the tree as placeholders so their replies keep their place.
+    Removed comments stay in the tree as placeholders so their replies keep their place. Each
+    author is shown as their privacy settings allow `viewer` (anonymous when not given).
     """
     comments = list(
         XtdComment.objects.filter(
@@ -324,10 +363,10 @@ def comment_tree(*, page: GoodPracticePage) -> tuple[list[CommentNode], int]:
             site_id=settings.SITE_ID,
             is_public=True,
         )
-        .select_related("user", "user__organisation", "removal")
+        .select_related("user", "user__organisation", "user__profile", "removal")
         .order_by("thread_id", "order")
     )
-    nodes = {comment.pk: CommentNode(comment) for comment in comments}
+    nodes = {comment.pk: CommentNode(comment, _comment_author(comment, viewer)) for comment in comments}
     roots = []
     for comment in comments:
         node = nodes[comment.pk]
@@ -365,35 +404,6 @@ def related_case_studies(*, page: GoodPracticePage, limit: int = 3) -> dict:
     return {"related_explicit": explicit, "related_suggested": suggested}
 
 
-@dataclass
-class CaseStudyContact:
-    """Who to contact about a case study, as much of them as the viewer may see."""
-
-    name: str
-    organisation: Organisation | None = None
-    email: str = ""
-
-
-def case_study_contact(*, contact, viewer) -> CaseStudyContact:
-    """The contact's name, with their organisation and email only where their profile allows.
-
-    The contact's own privacy settings decide, as on their profile page: a members-only email
-    is left out for anonymous visitors (and so out of the anonymous page cache) and shown to
-    signed-in members. Someone without a profile has chosen nothing, so gets the defaults.
-    """
-    from accounts.models import Profile
-
-    profile = getattr(contact, "profile", None) or Profile(user=contact)
-    return CaseStudyContact(
-        # Never str(contact): a user without a name is shown by their email address.
-        name=contact.get_full_name() or "The author of this case study",
-        organisation=contact.organisation
-        if contact.organisation_id and profile.can_see("organisation", viewer)
-        else None,
-        email=contact.email if profile.can_see("email", viewer) else "",
-    )
-
-
 def contact_audiences(*, user) -> dict[str, str]:
     """Who will see `user`'s organisation and email on a case study they submit, in words."""
     from accounts.models import Profile
@@ -409,7 +419,7 @@ def case_study_detail(*, page: GoodPracticePage, user, request=None) -> dict:
     """Everything the case study page shows besides its own fields."""
     from accounts.roles import is_site_moderator
 
-    roots, comment_count = comment_tree(page=page)
+    roots, comment_count = comment_tree(page=page, viewer=user)
     votes = UsefulVote.objects.filter(page=page).aggregate(
         total=Count("pk"),
         mine=Count("pk", filter=Q(user_id=user.pk) if user.is_authenticated else Q(pk=None)),
@@ -433,7 +443,11 @@ def case_study_detail(*, page: GoodPracticePage, user, request=None) -> dict:
         "can_moderate": is_site_moderator(user) if user.is_authenticated else False,
         "organisations": list(page.organisations.all()),
         "themes": list(page.tags.all()),
-        "contact": case_study_contact(contact=page.contact, viewer=user) if page.contact_id else None,
+        "contact": (
+            person_shown(person=page.contact, viewer=user, unnamed="The author of this case study")
+            if page.contact_id
+            else None
+        ),
         "max_comment_level": getattr(settings, "COMMENTS_XTD_MAX_THREAD_LEVEL", 3),
         **related_case_studies(page=page),
     }

@@ -99,3 +99,19 @@ def test_the_submission_form_says_which_contact_details_will_be_shown(client, li
     assert "You will be named as the contact for this case study" in html
     assert "Your email address: Only people signed in to the Knowledge Hub" in html
     assert 'href="/account/profile/"' in html
+
+
+def test_a_commenters_email_and_hidden_organisation_are_never_shown_with_their_comment(client, case_study):
+    from hub.services import comment_create
+
+    nameless = UserFactory(email="nameless@council.example", first_name="", last_name="")
+    _visibility(nameless, email=Visibility.HIDDEN, organisation=Visibility.MEMBERS)
+    comment_create(user=nameless, page=case_study, text="We did this too.")
+    anonymous = client.get(case_study.url).content.decode()
+    assert "We did this too." in anonymous
+    assert "nameless@council.example" not in anonymous
+    assert str(nameless.organisation) not in anonymous
+    client.force_login(UserFactory())
+    member = client.get(case_study.url).content.decode()
+    assert "nameless@council.example" not in member
+    assert f", {nameless.organisation}" in member
