@@ -1,14 +1,14 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels.
 
-Served by granian (`make serve`; README, Production layout), chosen against uvicorn and daphne
-by `python -m bench server`: one process per host with `--workers` per core, REDIS_URL set so
-the workers share one channel layer, static files from WhiteNoise in each worker.
+Served by granian (`make serve`; README, Production layout): one process per host with
+`--workers` per core, REDIS_URL set so the workers share one channel layer, static files from
+WhiteNoise in each worker. `python -m bench server` compares it with uvicorn and daphne.
 
-Over-long request lines: granian's parser refuses a request target past 64 KB (414) and a
-request head past its buffer (431), and answers both before the application runs. Below
-that, `RequestTargetLimit` holds addresses to MAX_REQUEST_TARGET_BYTES, the size
-browsers, proxies and search engines reliably carry; past it a visitor gets a 414 saying
-so, where daphne used to close the connection without a word (Twisted's 16 KB line limit).
+Over-long requests: granian reads at most 64 KB of request line and headers
+(`--http1-buffer-size 65536`) and answers 431 past it, before the application runs. Below
+that, `RequestTargetLimit` holds the path and query to MAX_REQUEST_TARGET_BYTES (16 KB: far
+more than any address the site makes, and the limit daphne had); past it a visitor gets a
+414 saying so, where daphne closed the connection without a word (Twisted's line limit).
 """
 
 import gc
