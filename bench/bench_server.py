@@ -5,7 +5,7 @@
 Each server is started as its own process on bench.settings (one worker: the figures are
 per worker), then timed over one keep-alive connection (bench.http.time_http), so the
 figures include what the in-process benchmarks leave out: parsing, the event loop and the
-ASGI bridge. The server is chosen by these figures (README, Performance).
+ASGI bridge. The README's Production layout says what they showed.
 Goal: bare view p50 <= 1.5 ms; a cached anonymous page within 0.3 ms of it.
 """
 
