@@ -12,7 +12,7 @@ from django.db import transaction
 
 @pytest.fixture(scope="module")
 def walk_world(django_db_setup, django_db_blocker):
-    """Every object a detail page needs, and the people who walk them: {"samples", "users"}."""
+    """Every object a detail page needs, and the people who walk them: {"samples", "users", "extra"}."""
     with django_db_blocker.unblock(), transaction.atomic():
         world = _build()
         try:
@@ -96,9 +96,11 @@ def _build() -> dict:
     address = EmailAddress.objects.get(user=member)
     confirmation = EmailConfirmationHMAC(address)
 
+    standard = StandardPage.objects.live().first()
     samples = {
         "home.url": home.url,
-        "standard.url": StandardPage.objects.live().first().url,
+        "standard.url": standard.url,
+        "standard.path": standard.url.strip("/") + "/",
         "library.url": library.url,
         "library.tag.url": f"{library.url}tags/walker-theme/",
         "library.rss.url": f"{library.url}feeds/rss/",
@@ -147,4 +149,6 @@ def _build() -> dict:
         "community_moderator": community_moderator,
         "site_moderator": site_moderator,
     }
-    return {"samples": samples, "users": users, "admin": admin}
+    # People who walk only the views that are theirs alone (Route.roles, the admin subset).
+    extra = {"administrator": admin, "provider_staff": staff}
+    return {"samples": samples, "users": users, "extra": extra}
