@@ -36,6 +36,9 @@ ADMIN_POLICY_REPLACE = {
     "frame-ancestors": [SELF],
     "object-src": [NONE],
 }
+# Added to the site's sources: the preview frame is the admin's own page, beside the video
+# hosts the site's frame-src allows for embeds.
+ADMIN_POLICY_UPDATE = {"frame-src": [SELF]}
 
 
 def policy_extended(directives: dict, extra: str) -> dict:
@@ -104,10 +107,12 @@ class SiteCSPMiddleware(CSPMiddleware):
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
+        parts.update = {**(parts.update or {})}
         socket = _own_socket_source(request)
         if socket:
-            parts.update = {**(parts.update or {})}
             parts.update["connect-src"] = [*parts.update.get("connect-src", []), socket]
         if not report_only and request.path.startswith(admin_path_prefixes()):
             parts.replace = {**ADMIN_POLICY_REPLACE, **(parts.replace or {})}
+            for name, sources in ADMIN_POLICY_UPDATE.items():
+                parts.update[name] = [*parts.update.get(name, []), *sources]
         return parts

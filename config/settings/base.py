@@ -234,7 +234,9 @@ WAGTAIL_USER_EDIT_FORM = "accounts.forms.WagtailUserEditForm"
 WAGTAIL_USER_CREATION_FORM = "accounts.forms.WagtailUserCreationForm"
 WAGTAIL_USER_CUSTOM_FIELDS = ["organisation"]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "txt", "xlsx"]
-WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# Off: Wagtail's responsive embed wrapper sizes itself with an inline style attribute, which
+# the Content-Security-Policy refuses; embeds keep the provider's own width and height.
+WAGTAILEMBEDS_RESPONSIVE_HTML = False
 TAGGIT_CASE_INSENSITIVE = True
 # No Gravatar: each avatar request would tell a third party (by a hash of the email) who is
 # editing, without their consent, and offline it leaves broken images. Wagtail then shows
@@ -296,7 +298,7 @@ SESSION_COOKIE_HTTPONLY = True
 # whole pages, so a nonce would go stale. connect-src 'self' covers the live-update
 # WebSocket in CSP 3 browsers; the middleware adds ws:// or wss:// of the request's own host
 # for older ones. A deployment adds sources, in header syntax, with
-#   CONTENT_SECURITY_POLICY_EXTRA="frame-src https://www.youtube-nocookie.com; img-src https://cdn.example"
+#   CONTENT_SECURITY_POLICY_EXTRA="frame-src https://speakerdeck.com; img-src https://cdn.example"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": policy_extended(
         {
@@ -309,6 +311,8 @@ CONTENT_SECURITY_POLICY = {
             "form-action": [SELF],
             "base-uri": [SELF],
             "object-src": [NONE],
+            # The video hosts the embed block offers editors (home.blocks, hub.models).
+            "frame-src": ["https://www.youtube-nocookie.com", "https://www.youtube.com", "https://player.vimeo.com"],
         },
         env.str("CONTENT_SECURITY_POLICY_EXTRA", default=""),
     ),

@@ -6,6 +6,9 @@ import pytest
 
 from django.core.cache import cache
 
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
+
 from accounts.factories import UserFactory
 from communities.factories import MembershipFactory, ThreadFactory, community_create
 from hub.factories import case_study_create
@@ -15,6 +18,14 @@ from search.factories import person_create
 
 # The live thread test needs real ASGI server processes: the communities' own fixtures.
 from tests.communities.conftest import live_db, live_site  # noqa: F401
+
+
+def embed_cached(url: str, html: str) -> str:
+    """An oEmbed answer stored as Wagtail keeps them, so the page renders it offline."""
+    Embed.objects.create(
+        hash=get_embed_hash(url), url=url, type="video", html=html, title="Our approach", width=480, height=270
+    )
+    return url
 
 
 @dataclass
@@ -35,7 +46,15 @@ def tour(home_page) -> Tour:
     """A case study, a community with a thread, people, services and an administrator."""
     cache.clear()
     service_areas_ensure()
-    case_study = case_study_create(title="Tenancy sustainment for private renters", tags=["prevention"])
+    video = embed_cached(
+        "https://www.youtube.com/watch?v=kh-demo",
+        '<iframe src="https://www.youtube-nocookie.com/embed/kh-demo" width="480" height="270" title="Our approach"></iframe>',
+    )
+    case_study = case_study_create(
+        title="Tenancy sustainment for private renters",
+        tags=["prevention"],
+        outcomes=[("paragraph", "<p>Fewer households in crisis.</p>"), ("embed", video)],
+    )
     community = community_create(title="Homelessness prevention", slug="homelessness-prevention")
     member = UserFactory(email="member@leeds.example", first_name="Alice", last_name="Jones")
     MembershipFactory(community=community, user=member)

@@ -17,6 +17,7 @@ SITE_DIRECTIVES = [
     "form-action 'self'",
     "base-uri 'self'",
     "object-src 'none'",
+    "frame-src https://www.youtube-nocookie.com https://www.youtube.com https://player.vimeo.com",
 ]
 
 
@@ -81,6 +82,7 @@ def test_the_admins_have_a_looser_policy_of_their_own(tour):
         assert "'unsafe-inline'" in found["script-src"] and "'unsafe-inline'" in found["style-src"], url
         # Wagtail shows page previews in a same-origin frame.
         assert found["frame-ancestors"] == "'self'", url
+        assert found["frame-src"].startswith("https://www.youtube-nocookie.com") and "'self'" in found["frame-src"], url
         assert found["object-src"] == "'none'" and found["base-uri"] == "'self'", url
 
 
