@@ -1,4 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.ratelimit import respond_429
+
+from django.core.exceptions import ValidationError
 
 from accounts.services import profile_ensure
 
@@ -17,3 +21,17 @@ class AccountAdapter(DefaultAccountAdapter):
                 profile.job_title = data["job_title"]
                 profile.save(update_fields=["job_title"])
         return user
+
+    def pre_authenticate(self, request, **credentials):
+        """Too many failed sign-ins answer 429 with the site's 429 page, not a form error.
+
+        allauth reports the login_failed limit as an error on the form, answered 200, which
+        clients, monitoring and the person guessing all read as "try another password".
+        ImmediateHttpResponse is allauth's own way to answer from inside a flow.
+        """
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as error:
+            if error.code == "too_many_login_attempts":
+                raise ImmediateHttpResponse(respond_429(request)) from error
+            raise

@@ -220,13 +220,27 @@ ACCOUNT_FORMS = {
 }
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
-# allauth's rate limits are on by default; spelled out so they are easy to review.
+# --- Sign-in rate limits (allauth) -------------------------------------------------------
+# Spelled out so they are easy to review; every limit that is hit answers 429 with
+# templates/429.html (a failed sign-in too: accounts.adapters.AccountAdapter). Windows are a
+# minute or an hour, which is what the 429 page tells people.
+#   login          every sign-in attempt: 30 a minute from one address.
+#   login_failed   wrong passwords: 10 a minute and 20 an hour from one address, and 5 a minute
+#                  for one account from anywhere. allauth keys the account limit by email
+#                  alone, so someone elsewhere can trip it; it lasts a minute, and their
+#                  address runs out of its 20 an hour after 4 such minutes.
+# Behind a reverse proxy set ALLAUTH_TRUSTED_PROXY_COUNT (1 for one proxy) or every visitor
+# shares the proxy's address, and its limits.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,20/h/ip,5/m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
     "confirm_email": "1/3m/key",
 }
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Wagtail ----------------------------------------------------------------------------
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
