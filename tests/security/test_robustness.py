@@ -25,6 +25,7 @@ and `python -m tests.security.inventory` for everything tried.
 
 import logging
 import os
+import traceback
 from contextlib import contextmanager
 from urllib.parse import urlencode
 
@@ -43,12 +44,14 @@ from tests.security import walker
 
 pytestmark = [
     pytest.mark.django_db,
-    # Not yet in the CI legs: the walk still takes far longer than the suite's time budget, and it
-    # fails on the 500s the security issue lists that are still open (thread ?quote=, unknown
-    # WebSocket paths, bad frames, ...). `make test-robustness` runs it.
+    # Not yet in the CI legs: the walk fits the budget (about 3 minutes a leg) but still finds
+    # open 500s: POST /marketplace/shortlist/add/ and /remove/ with a `next` that is not a path
+    # (NoReverseMatch: redirect() takes it for a view name), and on PostgreSQL
+    # /marketplace/compare/ (also export.csv and print/) with a NUL in `s`. Drop this skip once
+    # they are fixed; `make test-robustness` runs it meanwhile.
     pytest.mark.skipif(
         os.environ.get("KH_ROBUSTNESS") != "1",
-        reason="robustness walk: run with `make test-robustness` (over the CI time budget, open 500s remain)",
+        reason="robustness walk: run with `make test-robustness` (open 500s: marketplace shortlist next=, compare s=NUL)",
     ),
 ]
 
@@ -80,9 +83,26 @@ class ErrorLog(logging.Handler):
         lines = []
         for record in self.records:
             exc = record.exc_info[1] if record.exc_info else None
-            lines.append(f"{type(exc).__name__}: {str(exc)[:200]}" if exc else record.getMessage()[:200])
+            if exc is None:
+                lines.append(record.getMessage()[:200])
+            else:
+                lines.append(f"{type(exc).__name__}: {str(exc)[:200]}{_raised_in(exc.__traceback__)}")
         self.records.clear()
         return "; ".join(lines)
+
+
+def _raised_in(trace) -> str:
+    """` at app/module.py:123`: the project's own line nearest the exception, where it is fixed."""
+    root = str(django_settings.BASE_DIR)
+    ours = [
+        (frame.f_code.co_filename, line)
+        for frame, line in traceback.walk_tb(trace)
+        if frame.f_code.co_filename.startswith(root) and "/.venv/" not in frame.f_code.co_filename
+    ]
+    if not ours:
+        return ""
+    filename, line = ours[-1]
+    return f" at {os.path.relpath(filename, root)}:{line}"
 
 
 @contextmanager
@@ -366,7 +386,13 @@ def _walk_everyone(
             base["csrfmiddlewaretoken"] = walk.csrf(who)
             for name in post:
                 for value in walker.SPOT if spot else walker.bad_values(walk.where, name):
-                    walk.fetch(who, "POST", path, f"POST {name}={walker.describe(value)}", base | {name: value})
+                    walk.fetch(
+                        who,
+                        "POST",
+                        path,
+                        f"field {name}={walker.describe(value)} (no form shown)",
+                        base | {name: value},
+                    )
     return primary
 
 

@@ -69,7 +69,7 @@ def bad_values(where: str, parameter: str) -> tuple[str, ...]:
 
 def describe(value: str) -> str:
     """A short, printable name for a bad value (failure messages and the inventory)."""
-    short = re.sub(r"(.)\1{9,}", lambda run: f"{run.group(1)}×{len(run.group(0))}", value)
+    short = re.sub(r"(.)\1{29,}", lambda run: f"{run.group(1)}×{len(run.group(0))}", value)
     if short != value:
         return f"{short!r} ({len(value.encode())} bytes)"
     return repr(value)
