@@ -87,6 +87,15 @@ def community_access(*, community, user) -> CommunityAccess:
     )
 
 
+def can_remove_library_file(*, access: CommunityAccess, document, user) -> bool:
+    """Whether `user` may remove a library file: whoever uploaded it, or anyone who moderates here.
+
+    A file whose uploader has left (`uploaded_by` is null) is removable by moderators only.
+    """
+    uploaded_it = user.is_authenticated and document.uploaded_by_id is not None and document.uploaded_by_id == user.pk
+    return uploaded_it or access.can_moderate
+
+
 def site_moderator_cached(user) -> bool:
     """Whether `user` is a site moderator, asked of the database once per user object (request)."""
     if not user.is_authenticated:

@@ -42,7 +42,7 @@ from communities.models import (
     member_filter,
     membership_may,
 )
-from communities.permissions import community_access, forget_cached_access
+from communities.permissions import can_remove_library_file, community_access, forget_cached_access
 from communities.rendering import mention_handles, render_markdown
 
 User = get_user_model()
@@ -1005,3 +1005,27 @@ def library_file_add(*, community: CommunityPage, actor, title: str, upload, fol
         size=upload.size,
         uploaded_by=actor,
     )
+
+
+@transaction.atomic
+def library_file_remove(*, file: LibraryFile, actor, reason: str = "") -> None:
+    """Take a document out of a community's library: its uploader, or a moderator, may.
+
+    Removed means removed: the row is deleted (nothing lists or serves a file that is not
+    there) and the stored bytes are deleted once the deletion is committed, so a rolled-back
+    removal never loses a file that is still listed. The audit entry, which facilitators
+    alone read, names what was removed.
+    """
+    community = file.community
+    access = community_access(community=community, user=actor)
+    _require(can_remove_library_file(access=access, document=file, user=actor))
+    _audit(
+        community_id=community.pk,
+        actor=actor,
+        action="removed",
+        target=f"library file “{file.title}” by {file.uploaded_by or 'a former member'}",
+        reason=reason,
+    )
+    storage, name = file.file.storage, file.file.name
+    file.delete()
+    transaction.on_commit(lambda: storage.delete(name))

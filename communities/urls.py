@@ -61,4 +61,9 @@ urlpatterns = [
         views.library_download,
         name="library_download",
     ),
+    path(
+        C + "library/<id:file_id>/remove/",
+        views.library_file_remove,
+        name="library_file_remove",
+    ),
 ]

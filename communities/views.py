@@ -42,7 +42,7 @@ from communities.models import (
     ReportState,
     member_filter,
 )
-from communities.permissions import CommunityAccess, community_access
+from communities.permissions import CommunityAccess, can_remove_library_file, community_access
 
 
 def _community(request, slug: str, *, need: str = "can_see_page", suspended_too: bool = False):
@@ -569,13 +569,19 @@ def library(request, slug):
             else:
                 messages.success(request, "The file has been added to the library.")
                 return redirect(reverse("communities:library", kwargs={"slug": slug}))
+    files = selectors.library_list(community=community)
     return render(
         request,
         "communities/library.html",
         {
             "community": community,
             "access": access,
-            "files": selectors.library_list(community=community),
+            "files": files,
+            "removable": {
+                document.pk
+                for document in files
+                if can_remove_library_file(access=access, document=document, user=request.user)
+            },
             "form": form,
         },
     )
@@ -595,6 +601,27 @@ def library_download(request, slug, file_id):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def library_file_remove(request, slug, file_id):
+    """Confirm, then remove a library file; someone who may not remove it is refused (403)."""
+    community, access = _community(request, slug, need="can_read")
+    document = get_object_or_404(
+        LibraryFile.objects.select_related("community", "uploaded_by"), pk=file_id, community=community
+    )
+    if not can_remove_library_file(access=access, document=document, user=request.user):
+        raise PermissionDenied("You cannot remove this file.")
+    if request.method == "POST":
+        services.library_file_remove(file=document, actor=request.user)
+        # The message does not repeat the title: once removed, it is shown nowhere.
+        messages.success(request, "The file has been removed from the library.")
+        return redirect(reverse("communities:library", kwargs={"slug": slug}))
+    return render(
+        request,
+        "communities/library_file_remove.html",
+        {"community": community, "document": document},
+    )
 
 
 @login_required

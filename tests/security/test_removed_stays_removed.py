@@ -24,6 +24,7 @@ from channels.testing import WebsocketCommunicator
 
 from django.conf import settings
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
@@ -101,7 +102,8 @@ def _seen_over_http(marker: Marker, viewer: Viewer, urls: list[str]) -> set[str]
     seen = set()
     for url in [*urls, *site_wide_urls(marker, viewer)]:
         response = viewer.client.get(url)
-        if marker.seen_in(response.content.decode("utf-8", "replace")):
+        # getvalue() reads streamed responses (file downloads) as well as ordinary ones.
+        if marker.seen_in(response.getvalue().decode("utf-8", "replace")):
             seen.add(url)
     return seen
 
@@ -328,6 +330,48 @@ def test_a_community_reply_is_gone_everywhere_after_it_is_taken_down_or_edited(d
     REPLY_CHANGES[change](d)
 
     assert_gone(d.look(marker, digest=Frequency.DAILY))
+
+
+def _library_file_with_marker(d: Discussion, marker: Marker):
+    # The marker is in the title (the library page) and in the file itself (the download).
+    return community_services.library_file_add(
+        community=d.community,
+        actor=d.author,
+        title=f"Figures {marker}",
+        upload=SimpleUploadedFile("figures.csv", f"ward,note\n1,{marker}\n".encode()),
+    )
+
+
+LIBRARY_FILE_CHANGES = {
+    "removed by its uploader": lambda d, document: community_services.library_file_remove(
+        file=document, actor=d.author
+    ),
+    "removed by a moderator": lambda d, document: community_services.library_file_remove(
+        file=document, actor=d.moderator, reason="Personal data"
+    ),
+}
+
+
+@pytest.mark.parametrize("access", [Access.OPEN, Access.PRIVATE])
+@pytest.mark.parametrize("change", list(LIBRARY_FILE_CHANGES))
+def test_a_community_library_file_is_gone_everywhere_after_it_is_removed(
+    discussion, settings, tmp_path, access, change
+):
+    settings.COMMUNITIES_PRIVATE_ROOT = tmp_path
+    d = discussion(access)
+    marker = new_marker("libraryfile")
+    document = _library_file_with_marker(d, marker)
+    library = f"/communities/{d.community.slug}/library/"
+    download = f"{library}{document.pk}/download/"
+    urls = [*d.urls, download]
+
+    before = sightings(marker, d.viewers, urls=urls, community=d.community)
+    assert_visible(before, f"member: {library}", f"member: {download}")
+
+    LIBRARY_FILE_CHANGES[change](d, document)
+
+    assert_gone(sightings(marker, d.viewers, urls=urls, community=d.community, digest=Frequency.DAILY))
+    assert not document.file.storage.exists(document.file.name)
 
 
 # --- Good practice comments ---------------------------------------------------------------------
