@@ -21,6 +21,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
+from accounts.selectors import person_shown
 from home.mixins import SectionIndexPage
 
 
@@ -481,7 +482,8 @@ class Notification(models.Model):
         if self.kind == NotificationKind.MODERATION:
             return f"A moderator removed your post in {title}: {self.text}"
         post = self.reply if self.reply_id else self.thread
-        who = post.author or "A former member"
+        # By name only, never str(user): that is the email address of someone without a name.
+        who = person_shown(person=post.author, viewer=None).name
         if self.kind == NotificationKind.REPLY:
             return f"{who} replied to {title}"
         return f"{who} mentioned you in {'a reply to ' if self.reply_id else ''}{title}"

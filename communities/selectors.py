@@ -151,7 +151,7 @@ def community_page_context(*, community: CommunityPage, access: CommunityAccess,
     """Everything the community page shows this viewer."""
     facilitators = list(
         Membership.objects.filter(community=community, role=Role.FACILITATOR, state=State.ACTIVE).select_related(
-            "user", "user__organisation"
+            "user", "user__organisation", "user__profile"
         )
     )
     context = {
@@ -168,7 +168,7 @@ def community_page_context(*, community: CommunityPage, access: CommunityAccess,
         threads = (
             Thread.objects.filter(community=community)
             .exclude(state__in=[PostState.REMOVED, PostState.DELETED])
-            .select_related("author")
+            .select_related("author", "author__profile")
             .order_by("-is_pinned", "-last_activity_at")
         )
         if not access.can_moderate:
@@ -196,7 +196,7 @@ def presence_count(*, community_id: int, expiry_seconds: int = PRESENCE_EXPIRY_S
 def thread_get(*, community: CommunityPage, thread_id: int) -> Thread | None:
     thread = (
         Thread.objects.filter(community=community, pk=thread_id)
-        .select_related("author")
+        .select_related("author", "author__profile")
         .prefetch_related("tags")
         .first()
     )
@@ -212,7 +212,9 @@ def thread_replies(*, thread: Thread, page_number=1):
     """
     replies = (
         Reply.objects.filter(thread=thread)
-        .select_related("author", "author__organisation", "quote", "quote__author")
+        .select_related(
+            "author", "author__organisation", "author__profile", "quote", "quote__author", "quote__author__profile"
+        )
         .order_by("created_at", "pk")
     )
     paginator = Paginator(replies, REPLIES_PER_PAGE)
@@ -230,7 +232,9 @@ def community_threads_feed(*, community: CommunityPage, limit: int = 20) -> list
 
 
 def community_members(*, community: CommunityPage) -> dict:
-    memberships = Membership.objects.filter(community=community).select_related("user", "user__organisation")
+    memberships = Membership.objects.filter(community=community).select_related(
+        "user", "user__organisation", "user__profile"
+    )
     grouped = {"pending": [], "members": [], "former": []}
     for membership in memberships.order_by("user__first_name", "user__last_name"):
         if membership.state == State.PENDING:

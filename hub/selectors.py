@@ -32,6 +32,7 @@ from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Page, WorkflowState
 
 from accounts.models import CouncilTier, Organisation, OrganisationKind
+from accounts.selectors import PersonShown, person_shown
 from hub.models import (
     GoodPracticePage,
     GoodPracticePageTag,
@@ -307,35 +308,6 @@ def tag_get(*, slug: str) -> Tag | None:
 
 
 @dataclass
-class PersonShown:
-    """A person named on a library page, as much of them as the viewer may see."""
-
-    name: str
-    organisation: Organisation | None = None
-    email: str = ""
-
-
-def person_shown(*, person, viewer, unnamed: str) -> PersonShown:
-    """The person's name, with their organisation and email only where their profile allows.
-
-    Their own privacy settings decide, as on their profile page: a members-only field is left
-    out for anonymous visitors (and so out of the anonymous page cache) and shown to signed-in
-    members. Someone without a profile has chosen nothing, so gets the defaults. Never
-    str(person): a user without a name is shown by their email address; `unnamed` stands in.
-    """
-    from accounts.models import Profile
-
-    profile = getattr(person, "profile", None) or Profile(user=person)
-    return PersonShown(
-        name=person.get_full_name() or unnamed,
-        organisation=person.organisation
-        if person.organisation_id and profile.can_see("organisation", viewer)
-        else None,
-        email=person.email if profile.can_see("email", viewer) else "",
-    )
-
-
-@dataclass
 class CommentNode:
     comment: XtdComment
     author: PersonShown
@@ -346,7 +318,7 @@ def _comment_author(comment: XtdComment, viewer) -> PersonShown:
     # Not comment.user_name: it was stored as str(user), an email address for a user
     # without a name, and it would not follow later changes to the profile.
     if comment.user is None:
-        return PersonShown(name="A former member")
+        return PersonShown("A former member")
     return person_shown(person=comment.user, viewer=viewer, unnamed="A member")
 
 
