@@ -260,6 +260,7 @@ ROUTES: dict[str, Route] = {
     C + "feed/": Route(path=COMMUNITY),
     C + "library/": Route(path=COMMUNITY),
     C + "library/<file_id>/download/": Route(path={"slug": "community.slug", "file_id": "library_file.id"}),
+    C + "library/<file_id>/remove/": Route(path={"slug": "community.slug", "file_id": "library_file.id"}),
     # search
     "search/": Route(query=("q", "type", "page"), forms=("search.forms.SiteSearchForm",)),
     "search/suggest/": Route(query=("q",)),
