@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.validators import slug_re
 from django.db.models import Case, Count, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
 
 from marketplace import listing_index, pricing
@@ -304,7 +305,9 @@ def service_reviews(*, service: Service) -> QuerySet:
 def service_compare_list(*, slugs: list[str]) -> list[Service]:
     """Up to four listed services in the order given (the order of a shared URL)."""
     # Unknown or withdrawn slugs in a shared URL are skipped, not counted towards the four.
-    slugs = list(dict.fromkeys(slugs))[:20]
+    # A value no slug can have (a NUL byte, which PostgreSQL refuses in text, or any other
+    # character outside a slug) names no service: it never reaches the query.
+    slugs = [slug for slug in dict.fromkeys(slugs) if slug_re.fullmatch(slug)][:20]
     by_slug = {
         service.slug: service
         for service in Service.objects.listed().filter(slug__in=slugs).select_related("provider__organisation")

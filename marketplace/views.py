@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -304,8 +304,15 @@ def review_keep(request, pk):
 
 
 def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or fallback
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    """Where a shortlist button sends its visitor back to: a path on this site, or `fallback`.
+
+    Only an absolute path is taken (never a bare word, which `redirect()` would read as a URL
+    pattern name, nor another host); callers redirect to it as a URL, not through `redirect()`.
+    """
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -321,7 +328,7 @@ def _shortlist_service_id(request, action: str) -> int | None:
 
 @require_POST
 def shortlist_add(request):
-    back = redirect(_safe_next(request, reverse("marketplace:shortlist")))
+    back = HttpResponseRedirect(_safe_next(request, reverse("marketplace:shortlist")))
     service_id = _shortlist_service_id(request, "add to")
     if service_id is None:
         return back
@@ -344,7 +351,7 @@ def shortlist_remove(request):
     if service_id is not None:
         services.shortlist_remove(request=request, service_id=service_id)
         messages.success(request, "Removed from your shortlist")
-    return redirect(_safe_next(request, reverse("marketplace:shortlist")))
+    return HttpResponseRedirect(_safe_next(request, reverse("marketplace:shortlist")))
 
 
 def _need_params(need) -> list[tuple[str, int]]:

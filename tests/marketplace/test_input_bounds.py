@@ -99,3 +99,32 @@ def test_a_need_out_of_range_is_reported_on_every_page_that_prices_it(client, ho
     assert "There is a problem" in client.get("/marketplace/compare/", compared).content.decode()
     assert client.get("/marketplace/compare/export.csv", compared).status_code == 200
     assert client.get("/marketplace/compare/print/", compared).status_code == 200
+
+
+BAD_NEXT = ["abc", "0", "-1", "²", "'", "marketplace:shortlist", "https://evil.example/", "//evil.example/", ""]
+
+
+@pytest.mark.parametrize("next_url", BAD_NEXT)
+@pytest.mark.parametrize("action", ["add", "remove"])
+def test_a_shortlist_button_with_a_next_that_is_not_a_site_path_goes_to_the_shortlist(client, db, action, next_url):
+    # redirect() reads a bare word as a URL pattern name: "abc" was a NoReverseMatch 500.
+    service = ServiceFactory()
+    response = client.post(f"/marketplace/shortlist/{action}/", {"service": service.pk, "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == "/marketplace/shortlist/"
+
+
+def test_a_shortlist_button_goes_back_to_the_page_it_was_on(client, db):
+    service = ServiceFactory()
+    response = client.post("/marketplace/shortlist/add/", {"service": service.pk, "next": "/marketplace/?q=audit"})
+    assert response["Location"] == "/marketplace/?q=audit"
+
+
+@pytest.mark.parametrize("slug", ["a\x00b", "\x00", "x" * 20000, "'; --", "²"])
+def test_comparing_services_by_a_slug_no_service_can_have_skips_it(client, home_page, slug):
+    # A NUL reached PostgreSQL ("text fields cannot contain NUL"): a 500 on compare, CSV and print.
+    service = ServiceFactory()
+    for url in ("/marketplace/compare/", "/marketplace/compare/export.csv", "/marketplace/compare/print/"):
+        response = client.get(url, {"s": [slug, service.slug]})
+        assert response.status_code == 200, url
+        assert service.name in response.content.decode(), url
