@@ -42,18 +42,9 @@ from django.utils.module_loading import import_string
 
 from tests.security import walker
 
-pytestmark = [
-    pytest.mark.django_db,
-    # Not yet in the CI legs: the walk takes about 2.5 minutes on SQLite and 4.5 on PostgreSQL
-    # (114 tests, some 6,000 requests a leg), and it still finds open 500s: POST /marketplace/shortlist/add/ and /remove/ with a `next` that is not a path
-    # (NoReverseMatch: redirect() takes it for a view name), and on PostgreSQL
-    # /marketplace/compare/ (also export.csv and print/) with a NUL in `s`. Drop this skip once
-    # they are fixed; `make test-robustness` runs it meanwhile.
-    pytest.mark.skipif(
-        os.environ.get("KH_ROBUSTNESS") != "1",
-        reason="robustness walk: run with `make test-robustness` (open 500s: marketplace shortlist next=, compare s=NUL)",
-    ),
-]
+# In both CI legs: about 2.5 minutes on SQLite and 4.5 on PostgreSQL (114 tests, some 6,000
+# requests a leg). `make test-robustness` runs it alone.
+pytestmark = [pytest.mark.django_db]
 
 PATTERNS = {pattern.key: pattern for pattern in walker.url_patterns()}
 CATCH_ALL = "^((?:[\\w\\-]+/)*)$"
