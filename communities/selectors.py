@@ -272,7 +272,9 @@ def _notifications_shown(user):
 
 def notification_list(*, user, page_number=1, per_page: int = 20):
     """Someone's notifications (`_notifications_shown`), each with what it is worded from."""
-    notifications = _notifications_shown(user).select_related("community", "thread", "thread__author", "reply__author")
+    notifications = _notifications_shown(user).select_related(
+        "community", "thread", "thread__author__profile", "reply__author__profile"
+    )
     return Paginator(notifications, per_page).get_page(page_number)
 
 
@@ -283,7 +285,7 @@ def notification_unread_count(*, user) -> int:
 def moderation_queue(*, user, community: CommunityPage | None = None):
     """Open reports in the communities this person moderates (all, for site moderators)."""
     reports = Report.objects.filter(state=ReportState.OPEN).select_related(
-        "community", "thread", "thread__author", "reply", "reply__author", "reporter"
+        "community", "thread", "thread__author__profile", "reply", "reply__author__profile", "reporter"
     )
     if not site_moderator_cached(user):
         moderated = Membership.objects.filter(
