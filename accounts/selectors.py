@@ -42,3 +42,12 @@ def person_shown(*, person, viewer, unnamed: str = "A member", gone: str = "A fo
         email=person.email if profile.can_see("email", viewer) else "",
         person=person if person.organisation_id and profile.can_see("organisation", viewer) else None,
     )
+
+
+def verified_organisation(user) -> Organisation | None:
+    """The organisation a person may act for: review its suppliers, lodge its data, book its
+    peer challenge. Features ask here, never `user.organisation` directly, so that what makes a
+    membership trustworthy is decided in one place."""
+    if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+        return None
+    return user.organisation

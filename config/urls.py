@@ -51,6 +51,9 @@ urlpatterns = [
     path("", include("communities.urls")),
     path("", include("search.urls")),
     path("", include("marketplace.urls")),
+    path("", include("benchmarking.urls")),
+    path("", include("peers.urls")),
+    path("", include("accountability.urls")),
 ]
 
 if settings.DEBUG:

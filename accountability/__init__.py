@@ -1,0 +1,1 @@
+"""Local accountability tools: a budget simulator for residents and a shared self-assessment."""

@@ -1,0 +1,8 @@
+"""Sector data and benchmarking URLs, at their full paths."""
+
+# Registers the <id:...> converter the patterns below use.
+from config import converters  # noqa: F401
+
+app_name = "benchmarking"
+
+urlpatterns: list = []
