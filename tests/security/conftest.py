@@ -151,4 +151,12 @@ def _build() -> dict:
     }
     # People who walk only the views that are theirs alone (Route.roles, the admin subset).
     extra = {"administrator": admin, "provider_staff": staff}
+    # Apps with their own part of the walk (tests/<app>/walk.py) make their objects here.
+    from tests.security.walker import walk_plugins
+
+    for plugin in walk_plugins():
+        if hasattr(plugin, "world"):
+            made = plugin.world(users={**users, "administrator": admin})
+            samples.update(made.get("samples", {}))
+            extra.update(made.get("extra", {}))
     return {"samples": samples, "users": users, "extra": extra}

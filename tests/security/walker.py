@@ -294,6 +294,33 @@ ROUTES: dict[str, Route] = {
     "^((?:[\\w\\-]+/)*)$": Route(template="{0}", path={"0": "standard.path"}),
 }
 
+
+def walk_plugins() -> list:
+    """The `tests/<app>/walk.py` modules: an app's own part of the table, kept with its tests.
+
+    Each may define `ROUTES` (entries for its patterns, as above), `PAGES` and `ROUTABLE` (its
+    Wagtail pages and their sub-routes) and `world(*, users) -> {"samples": {...}, "extra":
+    {...}}`, called while the walk's world is built (tests/security/conftest.py) with the four walkers and the administrator, to make
+    the objects its samples name and any people only its views show forms to.
+    """
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    tests_dir = Path(__file__).resolve().parent.parent
+    found = []
+    for info in sorted(pkgutil.iter_modules([str(tests_dir)]), key=lambda info: info.name):
+        if info.ispkg and (tests_dir / info.name / "walk.py").exists():
+            found.append(importlib.import_module(f"tests.{info.name}.walk"))
+    return found
+
+
+for _plugin in walk_plugins():
+    _clash = set(ROUTES) & set(getattr(_plugin, "ROUTES", {}))
+    if _clash:
+        raise RuntimeError(f"{_plugin.__name__} repeats walk routes already in the table: {sorted(_clash)}")
+    ROUTES.update(getattr(_plugin, "ROUTES", {}))
+
 # Every page the catch-all serves, one real object of each page type; the RoutablePage
 # sub-routes are listed by their route so a new one must be added here.
 PAGES: tuple[PageRoute, ...] = (
@@ -309,6 +336,7 @@ PAGES: tuple[PageRoute, ...] = (
     PageRoute("marketplace.url", MARKET_FILTERS, ("marketplace.forms.ServiceFilterForm",)),
     PageRoute("people.url", PEOPLE_FILTERS, ("search.forms.PeopleSearchForm",)),
 )
+PAGES += tuple(page for plugin in walk_plugins() for page in getattr(plugin, "PAGES", ()))
 # RoutablePage sub-routes (model label, route) -> the PAGES sample that walks it.
 ROUTABLE = {
     ("hub.GoodPracticeIndexPage", ""): "library.url",
@@ -317,6 +345,8 @@ ROUTABLE = {
     ("hub.GoodPracticeIndexPage", "feeds/atom/"): "library.atom.url",
     ("search.PeopleIndexPage", ""): "people.url",
 }
+for _plugin in walk_plugins():
+    ROUTABLE.update(getattr(_plugin, "ROUTABLE", {}))
 # Bad path segments for the catch-all (each is appended to every page path as well).
 BAD_SEGMENTS = ("unknown-page/", HUGE + "/", "a" * 300 + "/", "x" * 20_000 + "/", "%00/", "%C2%B2/", "-/", "_/")
 
