@@ -2,7 +2,8 @@
 
 Markdown is rendered first, then the HTML is cleaned with nh3 against an allow-list: no
 user-supplied tag, attribute or URL scheme outside it survives, so nothing members write can
-run script. @mentions become bold names of the people mentioned.
+run script. @mentions become the bold names of the people mentioned, linked to their profile
+pages where they have one.
 """
 
 import re
@@ -42,13 +43,22 @@ def _escape(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def render_markdown(text: str, *, mentions: dict[str, str] | None = None) -> str:
-    """Sanitised HTML for a member's markdown; `mentions` maps handle to display name."""
+def render_markdown(text: str, *, mentions: dict[str, tuple[str, str]] | None = None) -> str:
+    """Sanitised HTML for a member's markdown.
+
+    `mentions` maps a handle to the (display name, profile URL) of the person it names; an
+    empty URL (no profile page) leaves the name bold without a link. The URL is a site path
+    the service built, and nh3 still checks it like any link.
+    """
     mentions = mentions or {}
 
     def mention(match: re.Match) -> str:
-        name = mentions.get(match.group(1).lower())
-        return f"**@{_escape(name)}**" if name else match.group(0)
+        found = mentions.get(match.group(1).lower())
+        if not found:
+            return match.group(0)
+        name, url = found
+        bold = f"**@{_escape(name)}**"
+        return f"[{bold}]({url})" if url else bold
 
     if mentions:
         text = MENTION.sub(mention, text)

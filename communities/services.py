@@ -12,9 +12,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.selectors import person_shown
 from communities import emails, events
 from communities.models import (
     PRESENCE_EXPIRY_SECONDS,
@@ -485,7 +487,9 @@ def _mentions(community: CommunityPage, text: str) -> dict[str, "User"]:
     handles = mention_handles(text)
     if not handles:
         return {}
-    members = User.objects.filter(member_filter("community_memberships__"), community_memberships__community=community)
+    members = User.objects.filter(
+        member_filter("community_memberships__"), community_memberships__community=community
+    ).select_related("profile")
     found = {}
     for member in members:
         handle = user_handle(member)
@@ -494,9 +498,22 @@ def _mentions(community: CommunityPage, text: str) -> dict[str, "User"]:
     return found
 
 
+def _mention_shown(user) -> tuple[str, str]:
+    """A mentioned person's (name, profile URL): by name only, never str(user) (their email).
+
+    The post's HTML is stored once for every reader, so it links only to what any reader may
+    open: the profile page of an active person who has one (search's /people/<handle>/).
+    """
+    profile = getattr(user, "profile", None)
+    url = ""
+    if user.is_active and profile is not None and profile.handle:
+        url = reverse("search:person_detail", kwargs={"handle": profile.handle})
+    return person_shown(person=user, viewer=None).name, url
+
+
 def _render(community, text: str) -> tuple[str, dict]:
     mentioned = _mentions(community, text)
-    html = render_markdown(text, mentions={handle: str(user) for handle, user in mentioned.items()})
+    html = render_markdown(text, mentions={handle: _mention_shown(user) for handle, user in mentioned.items()})
     return html, mentioned
 
 
@@ -996,7 +1013,7 @@ def library_file_add(*, community: CommunityPage, actor, title: str, upload, fol
     folder = None
     if folder_name.strip():
         folder, _ = LibraryFolder.objects.get_or_create(community=community, name=folder_name.strip())
-    return LibraryFile.objects.create(
+    document = LibraryFile.objects.create(
         community=community,
         folder=folder,
         title=title,
@@ -1005,6 +1022,30 @@ def library_file_add(*, community: CommunityPage, actor, title: str, upload, fol
         size=upload.size,
         uploaded_by=actor,
     )
+    # Read once the file is stored for good: a rolled-back upload is never read or indexed.
+    transaction.on_commit(lambda: library_file_text_extract(file_id=document.pk))
+    return document
+
+
+def library_file_text_extract(*, file_id: int) -> bool:
+    """Store the words of a library file for site search (communities.search.document_text).
+
+    Run after the file is committed, once per upload; the saved text reaches the search index
+    through the model's index. Returns False if the file was removed meanwhile.
+    """
+    from communities.search import document_text
+
+    document = LibraryFile.objects.filter(pk=file_id).first()
+    if document is None:
+        return False
+    extension = document.original_name.rsplit(".", 1)[-1] if "." in document.original_name else ""
+    try:
+        with document.file.open("rb") as stream:
+            document.text = document_text(stream, extension=extension)
+    except FileNotFoundError:
+        return False  # removed after we read its row: its bytes go with it
+    document.save(update_fields=["text"])
+    return True
 
 
 @transaction.atomic

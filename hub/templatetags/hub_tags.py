@@ -3,11 +3,12 @@
 import threading
 from functools import lru_cache
 
-import markdown
 import nh3
 
 from django import template
 from django.utils.safestring import mark_safe
+
+from accounts.text import markdown_without_html
 
 register = template.Library()
 
@@ -21,22 +22,21 @@ ALLOWED_ATTRIBUTES = {"a": {"href"}}
 _local = threading.local()
 
 
-def _markdown() -> markdown.Markdown:
+def _markdown():
     if not hasattr(_local, "markdown"):
-        _local.markdown = markdown.Markdown(extensions=["nl2br", "sane_lists"])
+        _local.markdown = markdown_without_html(extensions=["nl2br", "sane_lists"])
     return _local.markdown
 
 
 @lru_cache(maxsize=4096)
 def render_user_markdown(text: str) -> str:
-    """Markdown to HTML, then cleaned to an allow-list: raw HTML in the input is escaped.
+    """Markdown to HTML, then cleaned to an allow-list: raw HTML in the input is shown as text.
 
     A pure function of the text, so results are memoised: a busy discussion re-renders
     the same comments on every uncached view.
     """
-    # Escape HTML first so markdown never passes a user's tags through; nh3 is the backstop.
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    rendered = _markdown().reset().convert(escaped)
+    # The parser escapes the user's HTML itself, once (code spans included); nh3 is the backstop.
+    rendered = _markdown().reset().convert(text)
     return nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
