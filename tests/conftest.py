@@ -26,6 +26,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# WCAG 2.2 AA and axe's best practices (landmarks, unique landmark names, heading order...).
+AXE_TAGS = [*WCAG_TAGS, "best-practice"]
 
 
 @pytest.fixture
@@ -79,7 +81,7 @@ def page(browser, live_server):
 
 @pytest.fixture
 def axe():
-    """Run axe-core on the current page; fail listing every WCAG 2.2 AA violation."""
+    """Run axe-core on the current page; fail listing every WCAG 2.2 AA or best-practice violation."""
     if not AXE_JS.exists():
         pytest.fail("axe-core is missing: run `make install` (npm ci installs it into node_modules).")
 
@@ -90,7 +92,7 @@ def axe():
         # pages' Content-Security-Policy refuses inline script, and rightly does not list
         # axe, but does not apply to code the test harness evaluates.
         tab.evaluate(source)
-        result = tab.evaluate("async (tags) => await axe.run(document, {runOnly: tags})", WCAG_TAGS)
+        result = tab.evaluate("async (tags) => await axe.run(document, {runOnly: tags})", AXE_TAGS)
         problems = [
             f"{violation['id']} ({violation['impact']}): {violation['help']} -> "
             + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
