@@ -1,0 +1,20 @@
+"""The "Peer programme" role: the organisers who confirm bookings and match teams.
+
+Like accounts.roles' moderators, it is a Django group; the group is created by this app's
+migration, so a fresh database has it and `setup_site` needs to know nothing about peers.
+"""
+
+PEER_PROGRAMME_GROUP = "Peer programme"
+
+
+def is_peer_organiser(user) -> bool:
+    """Organisers of the peer programme, and administrators."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_peer_organiser", None)
+    if cached is None:
+        cached = user.groups.filter(name=PEER_PROGRAMME_GROUP).exists()
+        user._peer_organiser = cached
+    return cached
