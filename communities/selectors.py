@@ -90,6 +90,16 @@ def _readable_and_visible_ids(user) -> tuple[set[int], set[int]]:
     return readable, set(visible)
 
 
+def person_communities(*, person, viewer) -> list[CommunityPage]:
+    """The communities `person` belongs to that `viewer` may see, by title: a profile's row.
+
+    Only current members count (`member_filter`); a private community is listed only to those
+    who may see it (its members, site moderators), as everywhere else.
+    """
+    belongs = Membership.objects.filter(member_filter(), user=person).values("community_id")
+    return list(community_visible_queryset(user=viewer).filter(pk__in=belongs).order_by("title"))
+
+
 def community_directory(
     *,
     user,

@@ -1,5 +1,6 @@
 """Thin views: validate the query string, ask a selector, render."""
 
+from django.apps import apps
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -9,7 +10,7 @@ from accounts.models import Profile
 from accounts.text import render_markdown
 from search.backends.base import FACET_TITLES, FACETS
 from search.forms import PeopleSearchForm, SiteSearchForm
-from search.models import PersonEntry, PersonTerm
+from search.models import PersonEntry
 from search.selectors import (
     expert_search,
     people_similar,
@@ -87,7 +88,12 @@ def person_detail(request, handle):
     user = profile.user
     organisation = user.organisation if profile.can_see("organisation", viewer) else None
     entry = PersonEntry.objects.filter(pk=profile.pk).first()
-    communities = list(PersonTerm.objects.filter(entry_id=profile.pk, kind="community").values_list("value", flat=True))
+    communities = []
+    if apps.is_installed("communities"):
+        # The communities app decides which of their communities this viewer may see.
+        from communities.selectors import person_communities
+
+        communities = person_communities(person=user, viewer=viewer)
     context = {
         "profile": profile,
         "person": user,
