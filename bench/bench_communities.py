@@ -422,7 +422,7 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     rates = [float(rate) for rate in args.rates.split(",") if rate] or [args.rate]
 
-    from bench.common import bare_view_timing, client_get, print_ratio, setup_django, time_requests
+    from bench.common import bare, bare_view_timing, client_get, print_ratio, setup_django, time_requests
 
     # Its own SQLite file unless DATABASE_URL says otherwise: other benchmarks may be
     # writing var/bench.sqlite3 at the same time.
@@ -482,7 +482,9 @@ def main(argv: list[str]) -> None:
     client = Client()
     client.force_login(User.objects.get(email="bench-author-0@bench.example"))
     baseline = bare_view_timing(client)
-    thread_page = time_requests("thread page, 25 replies (member)", client_get(client, world["page_url"]))
+    thread_page = time_requests(
+        "thread page, 25 replies (member)", client_get(client, world["page_url"]), baseline=bare(client)
+    )
     for timing in (baseline, thread_page):
         print(timing.line())
     print_ratio("thread page", thread_page, baseline)

@@ -1,6 +1,7 @@
 """Home page and health check, as a ratio to the bare Django view in the same run."""
 
 from bench.common import (
+    bare,
     bare_view_timing,
     client_get,
     print_ratio,
@@ -15,8 +16,8 @@ def main(argv: list[str]) -> None:
 
     client = Client()
     baseline = bare_view_timing(client)
-    home = time_requests("home page (anonymous)", client_get(client, "/"))
-    health = time_requests("/healthz", client_get(client, "/healthz"))
+    home = time_requests("home page (anonymous)", client_get(client, "/"), baseline=bare(client))
+    health = time_requests("/healthz", client_get(client, "/healthz"), baseline=bare(client))
     for timing in (baseline, home, health):
         print(timing.line())
     print_ratio("home page", home, baseline)

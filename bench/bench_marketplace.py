@@ -14,7 +14,7 @@ import random
 import time
 from decimal import Decimal
 
-from bench.common import Timing, bare_view_timing, client_get, print_ratio, setup_django, time_requests
+from bench.common import Timing, bare, bare_view_timing, client_get, print_ratio, setup_django, time_requests
 
 SERVICES = 10_000
 REVIEWS = 100_000
@@ -214,6 +214,7 @@ def _after_a_change_elsewhere(client, url: str, *, repeat: int) -> Timing:
         repeat=repeat,
         warmup=5,
         before_each=changed_elsewhere,
+        baseline=bare(client),
     )
 
 
@@ -253,16 +254,23 @@ def main(argv: list[str]) -> None:
     timings = [
         (
             "listing, no filters",
-            time_requests("listing, no filters", client_get(client, "/marketplace/"), repeat=repeat),
+            time_requests(
+                "listing, no filters", client_get(client, "/marketplace/"), repeat=repeat, baseline=bare(client)
+            ),
         ),
         (
             "listing, filtered + price sort",
-            time_requests("listing, filtered, 20 a page", client_get(client, filtered), repeat=repeat),
+            time_requests(
+                "listing, filtered, 20 a page", client_get(client, filtered), repeat=repeat, baseline=bare(client)
+            ),
         ),
         (
             "listing, filtered, 100 a page",
             time_requests(
-                "listing, filtered, 100 a page", client_get(client, filtered + "&per_page=100"), repeat=repeat
+                "listing, filtered, 100 a page",
+                client_get(client, filtered + "&per_page=100"),
+                repeat=repeat,
+                baseline=bare(client),
             ),
         ),
         (
@@ -271,6 +279,7 @@ def main(argv: list[str]) -> None:
                 "listing, rating sort, 100 a page",
                 client_get(client, "/marketplace/?sort=rating&per_page=100"),
                 repeat=repeat,
+                baseline=bare(client),
             ),
         ),
         (
@@ -280,6 +289,7 @@ def main(argv: list[str]) -> None:
                 "listing, filtered, new combination",
                 _varying(client, filtered.replace("price_to=20000", "price_to={n}0000")),
                 repeat=repeat,
+                baseline=bare(client),
             ),
         ),
         (
@@ -288,7 +298,9 @@ def main(argv: list[str]) -> None:
         ),
         (
             "compare page (4 services)",
-            time_requests("compare page (4 services)", client_get(client, compare), repeat=repeat),
+            time_requests(
+                "compare page (4 services)", client_get(client, compare), repeat=repeat, baseline=bare(client)
+            ),
         ),
     ]
     build = _index_build(repeat=20)
@@ -300,9 +312,10 @@ def main(argv: list[str]) -> None:
         print(timing.line())
     print(build.line() + "  (not a request: paid by the process that made the change)")
     for label, timing in timings:
+        paired = timing.baseline or baseline
         print(
-            f"  {label}: median {timing.median / baseline.median:.1f}x and p95 {timing.pct(95) / baseline.pct(95):.1f}x "
-            f"the bare view's; {timing.queries} queries (bare view {baseline.queries})"
+            f"  {label}: median {timing.median / paired.median:.1f}x and p95 {timing.pct(95) / paired.pct(95):.1f}x "
+            f"the bare view's (interleaved); {timing.queries} queries (bare view {baseline.queries})"
         )
         print_ratio(label, timing, baseline)
     listing = [timing for label, timing in timings if label.startswith("listing, filtered")]
