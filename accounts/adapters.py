@@ -3,8 +3,10 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.ratelimit import respond_429
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.services import profile_ensure
+from home.links import absolute_url, site_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -21,6 +23,22 @@ class AccountAdapter(DefaultAccountAdapter):
                 profile.job_title = data["job_title"]
                 profile.save(update_fields=["job_title"])
         return user
+
+    def send_mail(self, template_prefix, email, context):
+        """Every link in allauth's emails points to SITE_URL, never to the request's host.
+
+        allauth builds its links (confirmation, password reset, sign-up) from the request, which
+        behind a proxy or in a worker is not the public address; they are re-based here, the one
+        place all its emails pass through. ``site_url`` and ``password_reset_url`` are for the
+        templates in templates/account/email/.
+        """
+        context = {
+            key: absolute_url(value) if isinstance(value, str) and value.startswith(("http://", "https://")) else value
+            for key, value in context.items()
+        }
+        context.setdefault("password_reset_url", absolute_url(reverse("account_reset_password")))
+        context["site_url"] = site_url()
+        return super().send_mail(template_prefix, email, context)
 
     def pre_authenticate(self, request, **credentials):
         """Too many failed sign-ins answer 429 with the site's 429 page, not a form error.

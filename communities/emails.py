@@ -4,11 +4,12 @@ The unsubscribe token is signed and names one membership: it works without signi
 only ever changes that recipient's setting for that community.
 """
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from home.links import absolute_url
 
 UNSUBSCRIBE_SALT = "communities.unsubscribe"
 
@@ -24,8 +25,8 @@ def membership_id_from_token(token: str) -> int | None:
         return None
 
 
-def absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+# The name the community services already call.
+absolute = absolute_url
 
 
 def unsubscribe_url(membership_id: int) -> str:

@@ -43,6 +43,7 @@ from communities.models import (
     member_filter,
 )
 from communities.permissions import CommunityAccess, can_remove_library_file, community_access
+from home.links import absolute_url, page_absolute_url
 
 
 def _community(request, slug: str, *, need: str = "can_see_page", suspended_too: bool = False):
@@ -528,7 +529,7 @@ class CommunityFeed(Feed):
         return f"{community.title}: new threads"
 
     def link(self, community):
-        return community.url
+        return page_absolute_url(community)
 
     def description(self, community):
         return community.summary
@@ -543,7 +544,7 @@ class CommunityFeed(Feed):
         return thread.body_html
 
     def item_link(self, thread):
-        return thread.get_absolute_url()
+        return absolute_url(thread.get_absolute_url())
 
     def item_pubdate(self, thread):
         return thread.created_at

@@ -1,15 +1,17 @@
 """Writes that set up the site itself: the page tree every deployment needs."""
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.sites.models import Site as DjangoSite
 from django.db import transaction
 
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
 from accounts.services import roles_ensure_groups
-from home import content, extensions
+from home import content, extensions, links
 from home.models import HomePage, StandardPage
 
 
@@ -41,17 +43,11 @@ def site_structure_ensure(*, progress: Callable[[str], None] | None = None) -> H
         say("  created the home page")
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(
-            hostname="localhost",
-            port=80,
-            root_page=home,
-            is_default_site=True,
-            site_name="Knowledge Hub",
-        )
-    elif site.root_page_id != home.pk or site.site_name != "Knowledge Hub":
+        Site.objects.create(root_page=home, is_default_site=True, **_wagtail_site_address())
+    elif site.root_page_id != home.pk:
         site.root_page = home
-        site.site_name = "Knowledge Hub"
         site.save()
+    site_records_sync()
 
     for section in extensions.site_sections():
         if not section.page_model.objects.exists():
@@ -76,3 +72,33 @@ def site_structure_ensure(*, progress: Callable[[str], None] | None = None) -> H
 
     roles_ensure_groups()
     return home
+
+
+def _wagtail_site_address() -> dict:
+    parts = urlsplit(links.site_url())
+    default_port = 443 if parts.scheme == "https" else 80
+    return {"hostname": parts.hostname, "port": parts.port or default_port, "site_name": links.site_name()}
+
+
+def site_records_sync() -> None:
+    """Make the Sites framework row and the default Wagtail site say what SITE_URL says.
+
+    allauth and Django's feeds read the Sites row (domain and name); Wagtail builds full page
+    URLs from its default site's hostname and port. Left alone they say example.com and
+    localhost:80 whatever the deployment is, so migrate (post_migrate) and setup_site both
+    call this. Idempotent: rows already in step are not written.
+    """
+    domain, name = links.site_domain(), links.site_name()
+    django_site, created = DjangoSite.objects.get_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": name}
+    )
+    if not created and (django_site.domain, django_site.name) != (domain, name):
+        django_site.domain, django_site.name = domain, name
+        django_site.save()
+    wagtail_site = Site.objects.filter(is_default_site=True).first()
+    if wagtail_site is not None:
+        address = _wagtail_site_address()
+        if any(getattr(wagtail_site, field) != value for field, value in address.items()):
+            for field, value in address.items():
+                setattr(wagtail_site, field, value)
+            wagtail_site.save()

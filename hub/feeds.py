@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from home.links import absolute_url, page_absolute_url
 from hub import selectors
 from hub.forms import LibraryFilterForm
 
@@ -40,10 +41,10 @@ class LibraryRssFeed(Feed):
 
     def link(self, filters):
         query = self.request.GET.urlencode()
-        return self.request.build_absolute_uri(self.index_page.url + (f"?{query}" if query else ""))
+        return absolute_url(page_absolute_url(self.index_page) + (f"?{query}" if query else ""))
 
     def feed_url(self, filters):
-        return self.request.build_absolute_uri()
+        return absolute_url(self.request.get_full_path())
 
     def description(self, filters):
         return "Case studies from councils, published on the Knowledge Hub."
@@ -58,7 +59,7 @@ class LibraryRssFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return self.request.build_absolute_uri(item.url)
+        return page_absolute_url(item)
 
     def item_pubdate(self, item):
         return item.first_published_at

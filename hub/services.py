@@ -32,6 +32,7 @@ from wagtail.users.models import UserProfile
 from accounts.models import User
 from accounts.roles import SITE_EDITORS_GROUP
 from accounts.services import roles_ensure_groups
+from home.links import absolute_url, page_absolute_url
 from hub import cache
 from hub.models import (
     CommentRemoval,
@@ -244,10 +245,6 @@ def _send(*, to: str, subject: str, template: str, context: dict) -> None:
     )
 
 
-def _absolute(url: str) -> str:
-    return url if url.startswith("http") else settings.WAGTAILADMIN_BASE_URL + url
-
-
 def case_study_notify_published(*, workflow_state: WorkflowState) -> None:
     """After an editor approves: tell the author their case study is live (after commit)."""
     page = workflow_state.content_object.specific
@@ -257,7 +254,7 @@ def case_study_notify_published(*, workflow_state: WorkflowState) -> None:
     cache.bump()
     if author is None or not author.email:
         return
-    context = {"author": author, "page": page, "url": _absolute(page.get_full_url() or page.url or "")}
+    context = {"author": author, "page": page, "url": page_absolute_url(page)}
     transaction.on_commit(
         lambda: _send(
             to=author.email,
@@ -281,7 +278,7 @@ def case_study_notify_rejected(*, workflow_state: WorkflowState) -> None:
         "author": author,
         "page": page,
         "comment": task_state.get_comment() if task_state else "",
-        "url": _absolute("/good-practice/my-submissions/"),
+        "url": absolute_url("/good-practice/my-submissions/"),
     }
     transaction.on_commit(
         lambda: _send(
@@ -394,7 +391,7 @@ def comment_remove(*, moderator: User, comment: XtdComment, reason: str) -> Comm
             "comment": comment,
             "reason": reason,
             "page": page,
-            "url": _absolute(page.url or "") if page else "",
+            "url": page_absolute_url(page) if page else "",
         }
         transaction.on_commit(
             lambda: _send(

@@ -3,7 +3,6 @@
 import time
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -14,6 +13,7 @@ from django.utils.text import slugify
 
 from accounts.models import SECTOR_KINDS, Organisation, User
 from accounts.roles import is_site_moderator
+from home.links import absolute_url
 from marketplace import listing_index
 from marketplace.models import (
     CONTENT_FIELDS,
@@ -132,7 +132,7 @@ def _check_content(content: dict) -> None:
 
 def _site_url(path: str) -> str:
     """An absolute address for emails, which are read outside the site."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _submission_kind(service: Service) -> str:

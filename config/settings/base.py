@@ -31,8 +31,11 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 WAGTAIL_SITE_NAME = "Knowledge Hub"
-WAGTAILADMIN_BASE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
-SITE_URL = WAGTAILADMIN_BASE_URL
+# The one public address of the site: every absolute link in emails and feeds (home/links.py),
+# Wagtail's admin links, and the Sites framework row and default Wagtail site that
+# setup_site and migrate keep in step with it (home/services.site_records_sync).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_URL
 
 INSTALLED_APPS = [
     # Project apps first so their templates override third-party ones.
