@@ -85,16 +85,24 @@ def organisation_tools(organisation) -> tuple[list[Simulation], list[Assessment]
 # --- Results ---------------------------------------------------------------------------------
 
 
-def _quantile(levels: list[tuple[Decimal, int]], total: int, fraction: float) -> Decimal:
-    """The value below which `fraction` of the choices fall (nearest rank, as a person counting
-    responses would find it): a histogram of levels stands in for the responses themselves."""
-    rank = max(1, -(-int(fraction * total * 1000) // 1000))  # ceil without float error on whole ranks
+def _nth(levels: list[tuple[Decimal, int]], index: int) -> Decimal:
+    """The `index`-th smallest choice (from 0), read from a histogram of levels."""
     seen = 0
     for level, count in levels:
         seen += count
-        if seen >= rank:
+        if index < seen:
             return level
     return levels[-1][0]
+
+
+def _quantile(levels: list[tuple[Decimal, int]], total: int, fraction: Decimal) -> Decimal:
+    """The quantile as `statistics.quantiles(method="inclusive")` computes it from the
+    responses themselves (the median the mean of the middle two when the count is even), but
+    from the histogram: the same answer without reading a response."""
+    position = (total - 1) * fraction
+    below = int(position)
+    low, high = _nth(levels, below), _nth(levels, min(below + 1, total - 1))
+    return (low + (high - low) * (position - below)).quantize(Decimal("0.01"))
 
 
 @dataclass
@@ -122,9 +130,9 @@ def _summary(line: Line, histogram: list[tuple[Decimal, int]]) -> LineResult:
     variance = sum(count * (level - mean) ** 2 for level, count in chosen) / total
     result.mean = mean.quantize(Decimal("0.01"))
     result.spread = variance.sqrt().quantize(Decimal("0.01"))
-    result.median = _quantile(chosen, total, 0.5)
-    result.lower_quartile = _quantile(chosen, total, 0.25)
-    result.upper_quartile = _quantile(chosen, total, 0.75)
+    result.median = _quantile(chosen, total, Decimal("0.5"))
+    result.lower_quartile = _quantile(chosen, total, Decimal("0.25"))
+    result.upper_quartile = _quantile(chosen, total, Decimal("0.75"))
     result.lowest, result.highest = chosen[0][0], chosen[-1][0]
     return result
 
