@@ -596,8 +596,14 @@ class LibraryFolder(models.Model):
         return self.name
 
 
-class LibraryFile(models.Model):
-    """A document shared in a community's library; served only through a checked view."""
+class LibraryFile(index.Indexed, models.Model):
+    """A document shared in a community's library; served only through a checked view.
+
+    Site search finds it by title and by `text`, the words of a PDF or Word file read once
+    when it is added (`services.library_file_text_extract`, after commit), never at query
+    time. The community is a filter field so that search can keep a file to the people who
+    may read its community's library, inside the query.
+    """
 
     community = models.ForeignKey(CommunityPage, on_delete=models.CASCADE, related_name="files")
     folder = models.ForeignKey(
@@ -613,6 +619,15 @@ class LibraryFile(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Empty for formats no extractor reads (they are found by title) and until extraction ran.
+    text = models.TextField(blank=True, default="", editable=False)
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("text"),
+        index.FilterField("community"),
+    ]
 
     class Meta:
         ordering = ["title"]

@@ -14,6 +14,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from wagtail.search import index
+
 from home.mixins import SectionIndexPage
 from marketplace import pricing
 from marketplace.pricing import PriceInterval, PriceUnit, VatHandling
@@ -216,7 +218,7 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(is_published=True, withdrawn=False)
 
 
-class Service(ServiceContent):
+class Service(index.Indexed, ServiceContent):
     """An improvement service as the public sees it: the last approved version of the listing.
 
     Ratings are kept here, recomputed by `services.service_ratings_refresh` whenever a review
@@ -251,6 +253,18 @@ class Service(ServiceContent):
     recommend_count = models.PositiveIntegerField(default=0)
 
     objects = ServiceQuerySet.as_manager()
+
+    # Site search (marketplace.search): the words people look for, and the two flags that make
+    # a service `listed()`, so that search filters on them inside the query.
+    search_fields = [
+        index.SearchField("name", boost=3),
+        index.AutocompleteField("name"),
+        index.SearchField("summary", boost=2),
+        index.SearchField("description"),
+        index.RelatedFields("provider", [index.RelatedFields("organisation", [index.SearchField("name")])]),
+        index.FilterField("is_published"),
+        index.FilterField("withdrawn"),
+    ]
 
     class Meta:
         ordering = ["name"]

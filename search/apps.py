@@ -17,9 +17,21 @@ class SearchConfig(AppConfig):
 
         register_provider(PageSearchProvider())
         register_provider(PeopleSearchProvider())
-        # Only if the communities app has not registered its own (apps run ready() in order).
-        if apps.is_installed("communities") and not any(provider.key == "threads" for provider in providers()):
-            register_provider(ThreadSearchProvider())
+        registered = {provider.key for provider in providers()}
+        # Each only if its app has not registered its own (apps run ready() in order). The
+        # providers live with the feature they search (communities.search, marketplace.search):
+        # search only decides which are on /search/.
+        if apps.is_installed("communities"):
+            from communities.search import LibrarySearchProvider
+
+            if "threads" not in registered:
+                register_provider(ThreadSearchProvider())
+            if "library" not in registered:
+                register_provider(LibrarySearchProvider())
+        if apps.is_installed("marketplace") and "services" not in registered:
+            from marketplace.search import ServiceSearchProvider
+
+            register_provider(ServiceSearchProvider())
 
         from search.facts import community_facts, good_practice_facts
         from search.registry import register_people_facts

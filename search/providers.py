@@ -7,9 +7,13 @@ left out of the generic page provider with `exclude_page_models`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.db.models import QuerySet
 from django.utils.text import Truncator
 
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
 
 from search.registry import ProviderResult, SearchHit
 from search.terms import search_terms, search_text
@@ -40,6 +44,26 @@ def page_queryset(user=None):
     return pages
 
 
+def indexed_search(
+    queryset: QuerySet, *, query: str, limit: int, offset: int, hit: Callable[[object], SearchHit]
+) -> ProviderResult:
+    """`query` over a Wagtail-indexed queryset (database or Elasticsearch backend), counted and paged.
+
+    For providers whose models have `search_fields`: the queryset carries the permission
+    filter (on `FilterField`s), so the backend applies it inside the query, before counting.
+    `hit` turns one result into a `SearchHit`; give the queryset the `select_related` it needs
+    so that a page of results costs the same queries however many there are.
+    """
+    # Plain words only: Wagtail's backends put the text into FTS5/tsquery syntax unescaped.
+    text = search_text(query)
+    if not text:
+        return ProviderResult(total=0, hits=[])
+    results = get_search_backend().search(text, queryset)
+    total = results.count()
+    hits = [hit(item) for item in results[offset : offset + limit]] if limit else []
+    return ProviderResult(total=total, hits=hits)
+
+
 class PageSearchProvider:
     """Published pages anyone may see: good practice, guidance and the section pages."""
 
@@ -48,28 +72,20 @@ class PageSearchProvider:
     order = 10
 
     def search(self, *, query: str, user, limit: int, offset: int = 0) -> ProviderResult:
-        # Plain words only: Wagtail's backends put the text into FTS5/tsquery syntax unescaped.
-        text = search_text(query)
-        if not text:
-            return ProviderResult(total=0, hits=[])
-        results = page_queryset(user).search(text)
-        total = results.count()
-        hits = []
-        if limit:
-            for page in results[offset : offset + limit]:
-                specific = page.specific
-                snippet = page.search_description or getattr(specific, "introduction", "")
-                if not snippet and hasattr(specific, "summary"):
-                    snippet = specific.summary
-                hits.append(
-                    SearchHit(
-                        title=page.title,
-                        url=page.url,
-                        kind=specific._meta.verbose_name.capitalize(),
-                        snippet=Truncator(str(snippet or "")).chars(240),
-                    )
-                )
-        return ProviderResult(total=total, hits=hits)
+        return indexed_search(page_queryset(user), query=query, limit=limit, offset=offset, hit=self.hit)
+
+    @staticmethod
+    def hit(page) -> SearchHit:
+        specific = page.specific
+        snippet = page.search_description or getattr(specific, "introduction", "")
+        if not snippet and hasattr(specific, "summary"):
+            snippet = specific.summary
+        return SearchHit(
+            title=page.title,
+            url=page.url,
+            kind=specific._meta.verbose_name.capitalize(),
+            snippet=Truncator(str(snippet or "")).chars(240),
+        )
 
 
 class PeopleSearchProvider:

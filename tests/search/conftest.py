@@ -12,18 +12,20 @@ from search.registry import Contribution, PersonFacts, register_people_facts, un
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 
 
-@pytest.fixture(
-    params=[
-        "database",
-        pytest.param(
-            "elasticsearch",
-            marks=pytest.mark.skipif(
-                not ELASTICSEARCH_URL,
-                reason="Elasticsearch leg skipped: ELASTICSEARCH_URL is not set",
-            ),
+# The two legs of every contract test: the database always, Elasticsearch when a server is given.
+BACKENDS = [
+    "database",
+    pytest.param(
+        "elasticsearch",
+        marks=pytest.mark.skipif(
+            not ELASTICSEARCH_URL,
+            reason="Elasticsearch leg skipped: ELASTICSEARCH_URL is not set",
         ),
-    ]
-)
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS)
 def backend_name(request, settings):
     """Each contract test runs once per backend; Elasticsearch only when a server is given."""
     from search.backends import _backend

@@ -62,25 +62,25 @@ def test_snippets_mark_the_words_searched_for_and_escape_the_rest(communities):
 
 
 def test_an_app_can_plug_in_its_own_permission_aware_provider(communities):
-    class ServiceProvider:
-        key = "services"
-        label = "Marketplace services"
-        order = 40
+    class BookingProvider:
+        key = "bookings"
+        label = "Peer challenge bookings"
+        order = 33
 
         def search(self, *, query, user, limit, offset=0):
             visible = ["Zeppelin audit"] if user.is_authenticated else []
             return ProviderResult(
                 total=len(visible),
-                hits=[SearchHit(title=t, url="/marketplace/x/", kind="Service") for t in visible[:limit]],
+                hits=[SearchHit(title=t, url="/peers/x/", kind="Booking") for t in visible[:limit]],
             )
 
-    register_provider(ServiceProvider())
+    register_provider(BookingProvider())
     try:
-        assert [p.key for p in providers()][:3] == ["pages", "threads", "services"]
-        assert _group(site_search(query="zeppelin", user=AnonymousUser()), "services").total == 0
-        assert _group(site_search(query="zeppelin", user=communities["member"]), "services").total == 1
+        assert [p.key for p in providers()][:4] == ["pages", "threads", "bookings", "library"]
+        assert _group(site_search(query="zeppelin", user=AnonymousUser()), "bookings").total == 0
+        assert _group(site_search(query="zeppelin", user=communities["member"]), "bookings").total == 1
     finally:
-        unregister_provider("services")
+        unregister_provider("bookings")
 
 
 def test_suggestions_are_json_and_respect_hidden_fields(client, cast):
