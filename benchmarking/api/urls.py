@@ -1,0 +1,15 @@
+"""/api/v1/: the open read API of the sector data."""
+
+from django.urls import path
+
+from benchmarking.api import views
+
+urlpatterns = [
+    path("metrics/", views.MetricList.as_view(), name="api_metrics"),
+    path("metrics/<slug:code>/", views.MetricDetail.as_view(), name="api_metric"),
+    path("areas/", views.AreaList.as_view(), name="api_areas"),
+    path("areas/<slug:code>/neighbours/", views.NeighbourList.as_view(), name="api_neighbours"),
+    path("periods/", views.PeriodList.as_view(), name="api_periods"),
+    path("values/", views.ValueList.as_view(), name="api_values"),
+    path("schema/", views.Schema.as_view(), name="api_schema"),
+]
