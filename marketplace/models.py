@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.functional import cached_property
 
 from wagtail.search import index
 
@@ -332,16 +331,6 @@ class ServiceRevision(ServiceContent):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_status_display()})"
-
-    @cached_property
-    def changed_fields(self) -> list[str]:
-        """Labels of the fields that differ from the live service (all, for a new listing)."""
-        service = self.service
-        return [
-            str(ServiceRevision._meta.get_field(name).verbose_name).capitalize()
-            for name in CONTENT_FIELDS
-            if not service.is_published or getattr(service, name) != getattr(self, name)
-        ]
 
 
 class HowUsed(models.TextChoices):

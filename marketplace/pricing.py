@@ -50,7 +50,13 @@ class Need:
     people: int | None = None
     months: int | None = None
 
+    @property
+    def given(self) -> bool:
+        return bool(self.days or self.people or self.months)
+
     def describe(self) -> str:
+        """ "5 days, 25 people"; empty when nothing is given, so no page says it is priced for
+        "no quantities" (each says plainly what to enter instead)."""
         parts = []
         if self.days:
             parts.append(f"{self.days} day{'s' if self.days != 1 else ''}")
@@ -58,7 +64,7 @@ class Need:
             parts.append(f"{self.people} {'person' if self.people == 1 else 'people'}")
         if self.months:
             parts.append(f"{self.months} month{'s' if self.months != 1 else ''}")
-        return ", ".join(parts) or "no quantities stated"
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -163,16 +169,31 @@ def price_label(*, price_min: Decimal, price_max: Decimal, unit: str, interval: 
     """The listed price in words: "£600 to £900 per day plus VAT", "Free"."""
     if price_max == 0:
         return "Free"
-    amount = f"£{price_min:,.2f}" if price_min == price_max else f"£{price_min:,.2f} to £{price_max:,.2f}"
-    amount = amount.replace(".00", "")
     unit_label = PriceUnit(unit).label
     interval_label = f" {PriceInterval(interval).label}" if interval else ""
-    return f"{amount} {unit_label}{interval_label} {VatHandling(vat).label}"
+    return f"{money_span(price_min, price_max)} {unit_label}{interval_label} {VatHandling(vat).label}"
+
+
+def money_figures(*values: Decimal | None) -> list[str]:
+    """Amounts shown together, formatted alike: whole pounds when every one is whole, else
+    pence on each ("£2,502.00 to £3,002.40", never "£2,502 to £3,002.40"). None gives "".
+
+    The one money format of the marketplace: listed prices, costs, the moderation diff and
+    the `money` template filter all come through here.
+    """
+    present = [value for value in values if value is not None]
+    places = 2 if any(value % 1 for value in present) else 0
+    return ["" if value is None else f"£{value:,.{places}f}" for value in values]
+
+
+def money_span(low: Decimal, high: Decimal) -> str:
+    """ "£600" when both ends are the same, else "£600 to £900", in one format."""
+    if low == high:
+        return money_figures(low)[0]
+    low_text, high_text = money_figures(low, high)
+    return f"{low_text} to {high_text}"
 
 
 def money(value: Decimal | None) -> str:
     """£1,234.50 / £1,200 for display; empty for None."""
-    if value is None:
-        return ""
-    text = f"£{value:,.2f}"
-    return text.removesuffix(".00")
+    return money_figures(value)[0]

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.core.validators import slug_re
 from django.db.models import Case, Count, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
+from django.template.defaultfilters import linebreaksbr
+from django.utils.safestring import SafeString
 
 from marketplace import listing_index, pricing
 from marketplace.listing_index import FACET_OPTIONS
@@ -32,6 +34,7 @@ from marketplace.models import (
     Shortlist,
 )
 from marketplace.pricing import Need
+from marketplace.text import render_markdown
 from search.terms import search_terms
 
 SORT_OPTIONS = [
@@ -378,3 +381,91 @@ def revisions_pending() -> QuerySet:
         .select_related("service__provider__organisation", "submitted_by")
         .order_by("submitted_at", "id")
     )
+
+
+# --- The moderation diff --------------------------------------------------------------------
+
+# Each content field as the moderator reads it, in the order of the provider's form: the label
+# the public page or the form gives it, and its value shown the way the public service page
+# shows it (money through pricing.money, codes as their labels, Markdown rendered).
+LISTING_FIELD_LABELS = {
+    "name": "Service name",
+    "summary": "Summary",
+    "description": "Full description",
+    "category": "Category",
+    "delivery_mode": "Delivery",
+    "typical_duration": "Typical duration",
+    "price_min": "Minimum price",
+    "price_max": "Maximum price",
+    "price_unit": "What the price is for",
+    "price_interval": "How often it is charged",
+    "vat": "VAT",
+    "council_offer": "Free or subsidised for councils",
+    "council_offer_details": "Who the offer is for and who funds it",
+    "regions": "Covers",
+    "kinds_served": "Organisations served",
+}
+MONEY_FIELDS = {"price_min", "price_max"}
+# Fields written in one line of a form: a run of spaces there means nothing to a reader.
+ONE_LINE_FIELDS = {"name", "summary", "typical_duration", "council_offer_details"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One row of the moderation diff: what the public sees now and what is proposed."""
+
+    label: str
+    current: SafeString
+    proposed: SafeString
+    changed: bool
+
+
+def _shown(listing: ServiceContent, name: str) -> SafeString:
+    if name == "description":
+        return render_markdown(listing.description)
+    if name in MONEY_FIELDS:
+        text = pricing.money(getattr(listing, name))
+    elif name == "regions":
+        text = listing.coverage_text
+    elif name == "kinds_served":
+        text = "; ".join(listing.kinds_served_labels)
+    elif ServiceContent._meta.get_field(name).choices:
+        text = str(getattr(listing, f"get_{name}_display")())
+    else:
+        text = getattr(listing, name) or "Not stated"
+    return linebreaksbr(text)
+
+
+def _comparable(name: str, value):
+    """The value as it means to a reader: 55300 is Decimal("55300.00"), a Windows line end is
+    a line end, and trailing or doubled spaces are nothing."""
+    if name in MONEY_FIELDS:
+        return Decimal(str(value))
+    if isinstance(value, str):
+        if name in ONE_LINE_FIELDS:
+            return " ".join(value.split())
+        lines = value.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+        return "\n".join(line.rstrip() for line in lines)
+    if isinstance(value, (list, tuple, set)):
+        # Codes chosen from a set of options (a form's checkboxes): their order is not meaning.
+        return frozenset(value)
+    return value
+
+
+def revision_changes(*, revision: ServiceRevision) -> list[FieldChange]:
+    """The proposed listing beside the public one, field by field, marking what really differs.
+
+    For a listing never published every field is new, and there is nothing to show beside it.
+    """
+    service = revision.service
+    published = service.is_published
+    return [
+        FieldChange(
+            label=label,
+            current=_shown(service, name) if published else SafeString(""),
+            proposed=_shown(revision, name),
+            changed=not published
+            or _comparable(name, getattr(service, name)) != _comparable(name, getattr(revision, name)),
+        )
+        for name, label in LISTING_FIELD_LABELS.items()
+    ]

@@ -526,7 +526,7 @@ def compare_csv(request):
                     service.get_vat_display(),
                     service.price_min,
                     service.price_max,
-                    need.describe(),
+                    need.describe() or "None given",
                     cost.low,
                     cost.high,
                     cost.reason,
@@ -649,18 +649,6 @@ def moderation_queue(request):
     )
 
 
-def _display(listing, name: str) -> str:
-    """A listing field as a moderator reads it: labels, not stored codes."""
-    if name == "regions":
-        return listing.coverage_text
-    if name == "kinds_served":
-        return "; ".join(listing.kinds_served_labels)
-    field = ServiceRevision._meta.get_field(name)
-    if field.choices:
-        return str(getattr(listing, f"get_{name}_display")())
-    return str(getattr(listing, name))
-
-
 @login_required
 def moderation_decide(request, pk):
     if not is_site_moderator(request.user):
@@ -679,18 +667,13 @@ def moderation_decide(request, pk):
             services.revision_reject(revision=revision, moderator=request.user, note=form.cleaned_data["note"])
             messages.success(request, f"“{revision.name}” was returned to the provider")
             return redirect("marketplace:moderation_queue")
-    service = revision.service
-    changes = [
-        {
-            "label": ServiceRevision._meta.get_field(name).verbose_name.capitalize(),
-            "current": _display(service, name) if service.is_published else "",
-            "proposed": _display(revision, name),
-            "changed": not service.is_published or getattr(service, name) != getattr(revision, name),
-        }
-        for name in CONTENT_FIELDS
-    ]
     return render(
         request,
         "marketplace/moderation_decide.html",
-        {"revision": revision, "service": service, "changes": changes, "form": form},
+        {
+            "revision": revision,
+            "service": revision.service,
+            "changes": selectors.revision_changes(revision=revision),
+            "form": form,
+        },
     )

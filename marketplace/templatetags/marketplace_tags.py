@@ -52,11 +52,10 @@ def cost(estimate, need):
             '<strong class="govuk-tag govuk-tag--yellow">Not compared</strong> <span class="govuk-body-s">{}</span>',
             estimate.reason,
         )
-    amount = (
-        pricing.money(estimate.low)
-        if estimate.low == estimate.high
-        else f"{pricing.money(estimate.low)} to {pricing.money(estimate.high)}"
-    )
+    amount = pricing.money_span(estimate.low, estimate.high)
+    if not need.given:
+        # A price that needs no quantities (fixed, per project): what it costs with VAT.
+        return format_html('{} <span class="govuk-body-s">including VAT where charged</span>', amount)
     return format_html(
         '{} <span class="govuk-body-s">for {}, including VAT where charged</span>', amount, need.describe()
     )

@@ -13,6 +13,7 @@ from marketplace.pricing import (
     PriceUnit,
     VatHandling,
     cost_for,
+    money_span,
     price_label,
 )
 from marketplace.selectors import ServiceFilters, service_search
@@ -199,3 +200,38 @@ def test_the_listing_filters_and_sorts_every_unit_on_exactly_the_cost_the_page_s
         assert [costs[name].high for name in comparable] == sorted(
             (costs[name].high for name in comparable), reverse=True
         )
+
+
+def test_one_money_format_for_every_figure_of_a_range():
+    """Whole pounds when every figure is whole, else pence on each: never "£2,502 to £3,002.40"."""
+    assert money_span(D("2502.00"), D("3002.40")) == "£2,502.00 to £3,002.40"
+    assert money_span(D("2502"), D("3002")) == "£2,502 to £3,002"
+    assert money_span(D("95.50"), D("95.50")) == "£95.50"
+    assert (
+        price_label(
+            price_min=D("2085"), price_max=D("2502"), unit=PriceUnit.PER_DAY, interval="", vat=VatHandling.EXCLUSIVE
+        )
+        == "£2,085 to £2,502 per day plus VAT"
+    )
+    assert (
+        price_label(
+            price_min=D("2085"), price_max=D("2502.20"), unit=PriceUnit.PER_DAY, interval="", vat=VatHandling.EXCLUSIVE
+        )
+        == "£2,085.00 to £2,502.20 per day plus VAT"
+    )
+
+
+def test_a_cost_range_shows_pence_on_both_ends_when_either_has_them():
+    from marketplace.templatetags.marketplace_tags import cost as cost_html
+
+    # £2,085 to £2,502 per day plus VAT, for one day: £2,502 to £3,002.40.
+    estimate = cost("2085", "2502", PriceUnit.PER_DAY, Need(days=1), vat=VatHandling.EXCLUSIVE)
+    assert str(cost_html(estimate, Need(days=1))).startswith("£2,502.00 to £3,002.40 ")
+
+
+def test_a_cost_with_no_quantities_given_says_so_plainly():
+    from marketplace.templatetags.marketplace_tags import cost as cost_html
+
+    estimate = cost("4000", "4000", PriceUnit.FIXED, Need(), vat=VatHandling.EXCLUSIVE)
+    assert Need().describe() == "" and not Need().given
+    assert str(cost_html(estimate, Need())) == '£4,800 <span class="govuk-body-s">including VAT where charged</span>'

@@ -152,3 +152,26 @@ def test_printable_page_lists_each_service_with_its_source(client, db):
     assert "1. Day rate review" in html and "2. Per person course" in html
     assert "£800" in html  # 10 people at £80 including VAT
     assert f"/marketplace/compare/?s={day.slug}&amp;s={person.slug}&amp;people=10" in html
+
+
+def test_compare_without_quantities_says_what_to_enter_instead_of_pricing_for_none(client, db):
+    day, person, fixed = comparison_services()
+    html = client.get(f"/marketplace/compare/?s={day.slug}&s={person.slug}&s={fixed.slug}").content.decode()
+    assert "no quantities" not in html.lower()
+    assert "3 services side by side</caption>" in html
+    assert "Enter days, people or months to see what each service would cost." in html
+    assert "Cost for" not in html
+    printable = client.get(f"/marketplace/compare/print/?s={day.slug}").content.decode()
+    assert "no quantities" not in printable.lower()
+    assert "No days, people or months were given" in printable
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/marketplace/compare/export.csv?s={day.slug}").content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[0]["Need priced"] == "None given"
+
+    with_need = client.get(f"/marketplace/compare/?s={day.slug}&days=2").content.decode()
+    assert "side by side, priced for 2 days</caption>" in with_need
+    assert "Cost for 2 days</th>" in with_need
+    assert "Enter days, people or months" not in with_need
