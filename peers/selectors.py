@@ -373,3 +373,65 @@ def programme_overview() -> Programme:
         .count(),
         area_warnings=area_warnings,
     )
+
+
+# --- Calendar feeds and swaps ------------------------------------------------------------------
+
+
+def record_by_token(token: str) -> PeerRecord | None:
+    """The record a calendar token belongs to; a token of any other shape names nothing."""
+    if not token or len(token) > 64 or "\x00" in token:
+        return None
+    return PeerRecord.objects.select_related("user").filter(calendar_token=token).first()
+
+
+def challenge_by_token(token: str) -> Challenge | None:
+    if not token or len(token) > 64 or "\x00" in token:
+        return None
+    return Challenge.objects.select_related("council", "week").filter(calendar_token=token).first()
+
+
+def feed_challenges_for(record: PeerRecord):
+    """The challenges a peer's feed shows: those they are invited to or accepted for."""
+    return (
+        Challenge.objects.filter(
+            team__peer=record, team__status__in=(MembershipStatus.INVITED, MembershipStatus.ACCEPTED)
+        )
+        .exclude(status=ChallengeStatus.DECLINED)
+        .select_related("council", "week")
+        .prefetch_related("steps")
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class Alternative:
+    record_id: int
+    name: str
+    reasons: tuple[str, ...]
+
+
+def swap_alternatives(challenge: Challenge, membership: TeamMembership, *, limit: int = 5) -> list[Alternative]:
+    """The next best peers for a place on the team, with why: the effect of a swap, shown
+    before the organiser makes it."""
+    candidates = candidates_for(challenge)
+    host = host_for(challenge)
+    holding = list(challenge.team.filter(status__in=HOLDING_STATUSES).exclude(pk=membership.pk))
+    taken = {m.peer_id for m in holding} | {membership.peer_id}
+    by_id = {c.id: c for c in candidates}
+    parties = [by_id[m.peer_id].party for m in holding if m.role in matching.MEMBER_ROLES and m.peer_id in by_id]
+    found = []
+    for _ in range(limit):
+        pick = matching.best_for_role(
+            membership.role,
+            host,
+            candidates,
+            taken=taken,
+            parties_on_team=parties,
+            role_label=membership.get_role_display().lower(),
+        )
+        if pick is None:
+            break
+        found.append(Alternative(pick.candidate.id, pick.candidate.name, pick.reasons))
+        taken.add(pick.candidate.id)
+    return found

@@ -319,7 +319,7 @@ def _fill(challenge: Challenge, *, neighbours: Callable) -> matching.Proposal:
         slots=selectors.slots_for(challenge),
         keep=keep,
         exclude=gone,
-        role_labels=dict(TeamRole.choices),
+        role_labels={role: label.lower() for role, label in TeamRole.choices},
     )
     kept = {pick.candidate.id for pick in keep}
     TeamMembership.objects.bulk_create(
@@ -474,6 +474,11 @@ def invitation_respond(
     return replacement
 
 
+def _days(days: Decimal) -> str:
+    """2.5 as "2.5" and 2.0 as "2"."""
+    return f"{days.normalize():f}"
+
+
 @transaction.atomic
 def days_record(*, user, membership: TeamMembership, days: Decimal) -> TeamMembership:
     """A peer records the days they gave. Member peer support cannot use more than its free days."""
@@ -490,8 +495,8 @@ def days_record(*, user, membership: TeamMembership, days: Decimal) -> TeamMembe
         if others + days > challenge.free_days:
             left = challenge.free_days - others
             raise PeersError(
-                f"That would make {others + days:g} days of member peer support; the free allowance is "
-                f"{challenge.free_days} days, with {left:g} left"
+                f"That would make {_days(others + days)} days of member peer support; the free allowance is "
+                f"{challenge.free_days} days, with {_days(left)} left"
             )
     membership.days_given = days
     membership.save(update_fields=["days_given"])

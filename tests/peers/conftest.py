@@ -1,0 +1,45 @@
+import pytest
+
+from django.contrib.auth.models import Group
+
+from accounts.factories import CouncilFactory, UserFactory
+from peers.roles import PEER_PROGRAMME_GROUP
+
+
+def verified(user):
+    """Make `user`'s membership of their organisation verified, the condition for booking
+    (accounts.selectors.verified_organisation). The membership model is being introduced by
+    the accounts work in parallel; before it lands, every stated organisation counts."""
+    try:
+        from accounts.models import MembershipStatus, OrganisationMembership
+    except ImportError:
+        return user
+    if user.organisation_id:
+        OrganisationMembership.objects.update_or_create(
+            user=user, organisation_id=user.organisation_id, defaults={"status": MembershipStatus.VERIFIED}
+        )
+    return user
+
+
+@pytest.fixture
+def organiser(db):
+    user = UserFactory(email="organiser@lga.example", organisation=None)
+    user.groups.add(Group.objects.get(name=PEER_PROGRAMME_GROUP))
+    return user
+
+
+@pytest.fixture
+def council(db):
+    return CouncilFactory(name="Kirklees Council")
+
+
+@pytest.fixture
+def lead(council):
+    """The council's lead in the chief executive's office."""
+    return verified(UserFactory(email="lead@kirklees.example", organisation=council))
+
+
+@pytest.fixture
+def booker(db):
+    """Verified people at councils of their own."""
+    return lambda **kwargs: verified(UserFactory(**kwargs))
