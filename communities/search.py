@@ -92,6 +92,18 @@ def document_text(stream: IO[bytes], *, extension: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\x00", " ")).strip()[:MAX_TEXT_CHARS]
 
 
+def library_files_without_text():
+    """Files of a format `document_text` reads that have no words stored (added before it ran)."""
+    from django.db.models import Q
+
+    from communities.models import LibraryFile
+
+    formats = Q()
+    for extension in EXTRACTORS:
+        formats |= Q(original_name__iendswith=f".{extension}")
+    return LibraryFile.objects.filter(formats, text="")
+
+
 def text_snippet(text: str, query: str, *, length: int = SNIPPET_CHARS) -> str:
     """About `length` characters of `text` from just before the first word of `query` in it."""
     if not text:
@@ -131,6 +143,12 @@ class LibrarySearchProvider:
         return indexed_search(
             files, query=query, limit=limit, offset=offset, hit=lambda document: self.hit(document, query=query)
         )
+
+    @staticmethod
+    def indexed_queryset():
+        from communities.models import LibraryFile
+
+        return LibraryFile.objects.all()
 
     @staticmethod
     def hit(document, *, query: str) -> SearchHit:

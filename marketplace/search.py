@@ -29,6 +29,13 @@ class ServiceSearchProvider:
         return indexed_search(services, query=query, limit=limit, offset=offset, hit=self.hit)
 
     @staticmethod
+    def indexed_queryset():
+        """Every service, listed or not (search filters on the flags), with what is indexed."""
+        from marketplace.models import Service
+
+        return Service.objects.select_related("provider__organisation")
+
+    @staticmethod
     def hit(service) -> SearchHit:
         return SearchHit(
             title=service.name,

@@ -18,6 +18,10 @@ that `total` (shown as the group's count) and every `SearchHit` only ever reflec
 may open. `user` may be anonymous. Snippets are plain text; /search/ escapes them and marks
 the query words itself, so a provider must never return HTML.
 
+A provider that searches Wagtail-indexed models (`search.providers.indexed_search`) may add
+`indexed_queryset()`: every row it could show, so that `search.services.site_index_update`
+(run by `search_rebuild` and the demo data) can index rows that no save signal announced.
+
 **People facts** (`register_people_facts`). Contributions, communities and activity that live
 in other apps but count towards someone's standing in the expert finder::
 

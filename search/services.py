@@ -39,3 +39,41 @@ def people_index_rebuild(*, progress: Callable[[int, int], None] | None = None, 
     total = Profile.objects.count()
     backend = people_backend()
     return backend.rebuild(person_documents(batch_size=batch_size), total=total, progress=progress)
+
+
+SITE_INDEX_BATCH = 500
+
+
+def site_index_update(*, progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Index everything the site search providers find through Wagtail's search index.
+
+    Each save already updates the index (Wagtail's signal handlers); this catches up what no
+    signal announced: bulk writes such as the demo data's `bulk_create`, and a deployment's
+    rows from before the models were indexed. A provider takes part by having
+    `indexed_queryset()`, every row it could ever show (who may see one is decided at query
+    time). Returns how many rows each provider's model has in the index.
+    """
+    from wagtail.search.backends import get_search_backends
+
+    from search.registry import providers
+
+    counts: dict[str, int] = {}
+    for provider in providers():
+        indexed_queryset = getattr(provider, "indexed_queryset", None)
+        if indexed_queryset is None:
+            continue
+        queryset = indexed_queryset().order_by("pk")
+        model, total = queryset.model, queryset.count()
+        for backend in get_search_backends(with_auto_update=True):
+            index = backend.get_index_for_model(model)
+            if hasattr(index, "exists") and not index.exists():
+                # Elasticsearch: an index written to before its mapping exists guesses one.
+                index.put()
+                index.add_model(model)
+            for start in range(0, total, SITE_INDEX_BATCH):
+                index.add_items(model, list(queryset[start : start + SITE_INDEX_BATCH]))
+            index.refresh()
+        counts[provider.key] = total
+        if progress:
+            progress(provider.label, total)
+    return counts

@@ -22,6 +22,7 @@ from marketplace.factories import ProviderFactory, ServiceFactory
 from marketplace.models import Service
 from marketplace.search import ServiceSearchProvider
 from search.selectors import site_search
+from search.services import site_index_update
 from tests.communities.conftest import READERS, VIEWERS, make_viewer
 from tests.search.conftest import BACKENDS, ELASTICSEARCH_URL
 from tests.search.files import docx_bytes, pdf_bytes
@@ -339,3 +340,62 @@ def test_the_results_page_makes_as_many_queries_for_many_results_as_for_few(
     with django_assert_max_num_queries(few):
         html = client.get("/search/", {"q": "audit committee effectiveness"}).content.decode()
     assert "Marketplace services (7)" in html and "Community library documents (8)" in html
+
+
+# --- Catching up what no save announced ------------------------------------------------------
+
+
+def test_bulk_created_services_like_the_demos_are_found_once_the_demo_step_has_run(home_page):
+    from search import demo
+
+    provider = ProviderFactory()
+    Service.objects.bulk_create(
+        [
+            Service(
+                provider=provider,
+                name="Audit committee effectiveness review",
+                slug="audit-committee-effectiveness-review",
+                summary="Independent review.",
+                description="What happens.",
+                category="governance",
+                delivery_mode="blended",
+                price_min=500,
+                price_max=800,
+                price_unit="per_day",
+                is_published=True,
+            )
+        ]
+    )
+    assert ServiceSearchProvider().search(query="audit committee effectiveness", user=None, limit=5).total == 0
+    lines = []
+    demo.seed(options={}, log=lines.append)
+    result = ServiceSearchProvider().search(query="audit committee effectiveness", user=None, limit=5)
+    assert titles(result) == ["Audit committee effectiveness review"]
+    assert "  site search index: 1 services" in lines
+
+
+def test_search_rebuild_reads_documents_added_before_text_was_extracted(
+    home_page, django_capture_on_commit_callbacks, capsys
+):
+    from django.core.management import call_command
+
+    community = community_create(title="Finance officers", access=Access.OPEN)
+    member = make_viewer("member", community)
+    document = upload(
+        community,
+        member,
+        title="Reserves strategy",
+        name="reserves.pdf",
+        content=pdf_bytes("General fund balances"),
+        capture=django_capture_on_commit_callbacks,
+    )
+    # As a file added before this release is stored and indexed: by its title only.
+    LibraryFile.objects.filter(pk=document.pk).update(text="")
+    site_index_update()
+    assert LibrarySearchProvider().search(query="general fund balances", user=None, limit=5).total == 0
+    assert LibrarySearchProvider().search(query="reserves strategy", user=None, limit=5).total == 1
+    call_command("search_rebuild")
+    assert "Read the text of 1 library documents." in capsys.readouterr().out
+    document.refresh_from_db()
+    assert document.text == "General fund balances"
+    assert LibrarySearchProvider().search(query="general fund balances", user=None, limit=5).total == 1

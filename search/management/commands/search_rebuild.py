@@ -1,11 +1,15 @@
-"""Rebuild the people index from the profiles, showing progress. Safe while the site serves."""
+"""Rebuild the people index and the site search index, showing progress. Safe while the site serves.
+
+Also reads the words of library documents that have none stored yet (files added before
+library text was extracted): each is read once, as an upload is.
+"""
 
 import time
 
 from django.core.management.base import BaseCommand
 
 from search.backends import people_backend
-from search.services import people_index_rebuild
+from search.services import people_index_rebuild, site_index_update
 
 
 class Command(BaseCommand):
@@ -21,3 +25,16 @@ class Command(BaseCommand):
 
         count = people_index_rebuild(progress=progress)
         self.stdout.write(self.style.SUCCESS(f"Indexed {count} people in {time.monotonic() - started:.1f}s."))
+
+        from django.apps import apps
+
+        if apps.is_installed("communities"):
+            from communities.search import library_files_without_text
+            from communities.services import library_file_text_extract
+
+            missing = list(library_files_without_text().values_list("pk", flat=True))
+            for file_id in missing:
+                library_file_text_extract(file_id=file_id)
+            self.stdout.write(f"Read the text of {len(missing)} library documents.")
+        for key, count in site_index_update().items():
+            self.stdout.write(f"Site search index: {count} {key}.")
