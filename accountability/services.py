@@ -311,6 +311,28 @@ def response_submit(
 
 
 @transaction.atomic
+def tallies_rebuild(*, simulation: Simulation) -> None:
+    """Count the tallies again from the counted responses: after responses are loaded in bulk
+    (an import, the benchmark), or to repair counts by hand."""
+    from collections import Counter
+
+    lines = list(simulation.lines.all())
+    found: Counter = Counter()
+    for age_band, choices in simulation.responses.filter(excluded=False).values_list("age_band", "choices"):
+        for line in lines:
+            percent = Decimal(choices.get(str(line.pk), "0")).quantize(Decimal("0.01"))
+            found[(line.pk, "", percent)] += 1
+            if age_band:
+                found[(line.pk, f"age:{age_band}", percent)] += 1
+    rows = _tally_rows(simulation)
+    for row in rows:
+        row.count = found[(row.line_id, row.segment, row.percent)]
+    Tally.objects.filter(line__simulation=simulation).delete()
+    Tally.objects.bulk_create(rows, batch_size=2000)
+    _changed(simulation)
+
+
+@transaction.atomic
 def response_set_excluded(*, response: Response, excluded: bool) -> Response:
     """Leave a response out of the results, or count it again; the tallies follow."""
     response = Response.objects.select_for_update().get(pk=response.pk)
