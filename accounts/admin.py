@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import Organisation, Profile, User
+from accounts.models import Organisation, OrganisationDomain, OrganisationMembership, Profile, User
 
 
 @admin.register(User)
@@ -30,12 +30,28 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
 
+class OrganisationDomainInline(admin.TabularInline):
+    model = OrganisationDomain
+    extra = 1
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "ons_code", "tier", "parent"]
-    list_filter = ["kind", "tier"]
-    search_fields = ["name", "ons_code"]
-    autocomplete_fields = ["parent"]
+    list_display = ["name", "kind", "ons_code", "tier", "parent", "abolished_on", "successor"]
+    list_filter = ["kind", "tier", ("abolished_on", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "ons_code", "domains__domain"]
+    autocomplete_fields = ["parent", "successor"]
+    inlines = [OrganisationDomainInline]
+
+
+@admin.register(OrganisationMembership)
+class OrganisationMembershipAdmin(admin.ModelAdmin):
+    """Site administrators grant organisation administrators here (`is_admin`)."""
+
+    list_display = ["user", "organisation", "status", "is_admin", "decided_at"]
+    list_filter = ["status", "is_admin"]
+    search_fields = ["user__email", "organisation__name"]
+    raw_id_fields = ["user", "organisation", "decided_by"]
 
 
 @admin.register(Profile)

@@ -13,13 +13,17 @@ from faker import Faker
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import (
     Availability,
+    MembershipStatus,
     Organisation,
+    OrganisationDomain,
     OrganisationKind,
+    OrganisationMembership,
     PeerArea,
     PeerStatus,
     Profile,
@@ -29,6 +33,7 @@ from accounts.models import (
 )
 from accounts.roles import Role
 from accounts.services import (
+    membership_grant,
     organisation_get_or_create,
     profile_handle_for,
     skill_vocabulary_ensure,
@@ -216,8 +221,12 @@ def _demo_accounts(log) -> None:
             organisation=organisation,
             job_title=title,
             verified=True,
+            member_verified=True,
         )
         user_set_role(user=user, role=role)
+        if organisation is not None:
+            # The demo officer administers their council, so the requests page has an owner.
+            membership_grant(user=user, organisation=organisation, is_admin=True)
         log(f"  created {role.label.lower()} account {email}")
 
 
@@ -309,6 +318,7 @@ def _people(count: int, log) -> None:
     planned = _planned_people(count, organisations)
     existing = set(User.objects.filter(email__in=[p["email"] for p in planned]).values_list("email", flat=True))
     missing = [p for p in planned if p["email"] not in existing]
+    _memberships(existing_people=[p for p in planned if p["email"] in existing])
     if not missing:
         log(f"  {count} demo people already present")
         return
@@ -336,6 +346,17 @@ def _people(count: int, log) -> None:
         )
         EmailAddress.objects.bulk_create(
             [EmailAddress(user=user, email=user.email, primary=True, verified=True) for user in users]
+        )
+        OrganisationMembership.objects.bulk_create(
+            [
+                OrganisationMembership(
+                    user=user,
+                    organisation=user.organisation,
+                    status=MembershipStatus.VERIFIED,
+                    verified_by_email=user.email,
+                )
+                for user in users
+            ]
         )
         profiles = Profile.objects.bulk_create(
             [
@@ -371,9 +392,48 @@ def _people(count: int, log) -> None:
         log(f"  people: {len(existing) + start + len(chunk)}/{count}")
 
 
+def _domains(log) -> None:
+    """Each current council vouches for `<slug>.gov.uk` and every demo organisation for the
+    `.example` domain its demo people's addresses use, so those people are verified members
+    (and someone signing up as newuser@leeds.example joins Leeds once they confirm it)."""
+    organisations = Organisation.objects.current().filter(
+        Q(kind=OrganisationKind.COUNCIL) | Q(name__in=[name for name, _ in OTHER_ORGANISATIONS])
+    )
+    wanted: dict[str, Organisation] = {}
+    for organisation in organisations.order_by("ons_code", "name"):
+        if organisation.is_council:
+            wanted.setdefault(f"{organisation.slug}.gov.uk", organisation)
+        wanted.setdefault(_email_domain(organisation), organisation)
+    taken = set(OrganisationDomain.objects.filter(domain__in=wanted).values_list("domain", flat=True))
+    OrganisationDomain.objects.bulk_create(
+        [OrganisationDomain(domain=domain, organisation=org) for domain, org in wanted.items() if domain not in taken],
+        ignore_conflicts=True,
+    )
+    log(f"  {len(wanted)} email domains present ({len(wanted) - len(taken)} added)")
+
+
+def _memberships(*, existing_people: list[dict]) -> None:
+    """Verified memberships for demo people made before memberships existed (idempotent)."""
+    users = User.objects.filter(email__in=[p["email"] for p in existing_people]).exclude(organisation=None)
+    have = set(OrganisationMembership.objects.filter(user__in=users).values_list("user_id", "organisation_id"))
+    OrganisationMembership.objects.bulk_create(
+        [
+            OrganisationMembership(
+                user=user,
+                organisation_id=user.organisation_id,
+                status=MembershipStatus.VERIFIED,
+                verified_by_email=user.email,
+            )
+            for user in users
+            if (user.pk, user.organisation_id) not in have
+        ]
+    )
+
+
 def seed(*, options: dict, log) -> None:
     for name, kind in OTHER_ORGANISATIONS:
         organisation_get_or_create(name=name, kind=kind)
     log(f"  {len(OTHER_ORGANISATIONS)} fire and rescue services, authorities, providers and charities present")
+    _domains(log)
     _demo_accounts(log)
     _people(options.get("people", 300), log)

@@ -25,7 +25,9 @@ class CouncilFactory(OrganisationFactory):
 
 
 class UserFactory(DjangoModelFactory):
-    """A signed-up person with a verified email address and a profile."""
+    """A signed-up person with a verified email address, a verified membership of their
+    organisation (`membership="pending"` or `"refused"` for another state, False for none) and a
+    profile."""
 
     class Meta:
         model = User
@@ -48,6 +50,18 @@ class UserFactory(DjangoModelFactory):
             user=self,
             email=self.email,
             defaults={"primary": True, "verified": extracted is not False},
+        )
+
+    @factory.post_generation
+    def membership(self, create, extracted, **kwargs):
+        if not create or self.organisation_id is None or extracted is False:
+            return
+        from accounts.models import MembershipStatus, OrganisationMembership
+
+        OrganisationMembership.objects.get_or_create(
+            user=self,
+            organisation_id=self.organisation_id,
+            defaults={"status": extracted or MembershipStatus.VERIFIED, **kwargs},
         )
 
     @factory.post_generation

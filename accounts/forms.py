@@ -5,11 +5,21 @@ from allauth.account import forms as allauth_forms
 from django import forms
 
 from accounts.models import Organisation
+from accounts.selectors import organisations_offered
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
+    """A select of today's organisations, enhanced into an accessible autocomplete by
+    static/js/organisation-autocomplete.js (the select still works without JavaScript)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", organisations_offered())
+        kwargs.setdefault("widget", forms.Select({"data-organisation-autocomplete": ""}))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Organisation) -> str:
-        return f"{obj.name} ({obj.get_kind_display()})" if not obj.is_council else obj.name
+        label = f"{obj.name} ({obj.get_kind_display()})" if not obj.is_council else obj.name
+        return f"{label} (abolished {obj.abolished_on:%Y})" if obj.abolished_on else label
 
 
 class GovukFieldsMixin:
@@ -68,10 +78,13 @@ class SignupForm(GovukFieldsMixin, allauth_forms.SignupForm):
     )
     organisation = OrganisationChoiceField(
         label="Organisation",
-        queryset=Organisation.objects.order_by("name"),
         required=False,
         empty_label="Choose your organisation",
-        help_text="Leave this blank if your organisation is not listed; you can add it to your profile later.",
+        help_text=(
+            "Start typing its name. If you sign up with your work email address, you join your organisation "
+            "once you confirm it; otherwise its administrators are asked to approve you. Leave this blank if "
+            "your organisation is not listed."
+        ),
     )
     job_title = forms.CharField(
         label="Job title",
@@ -123,9 +136,9 @@ class ProfileForm(forms.Form):
     )
     organisation = OrganisationChoiceField(
         label="Organisation",
-        queryset=Organisation.objects.order_by("name"),
         required=False,
         empty_label="Not given",
+        help_text="Start typing its name. Unless your email address is on its domain, its administrators are asked to approve you.",
     )
     sector = forms.ChoiceField(label="Sector", required=False)
     bio = forms.CharField(
@@ -160,7 +173,8 @@ class ProfileForm(forms.Form):
     )
     availability = forms.ChoiceField(label="Are you available to help others?", widget=forms.RadioSelect)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current: Organisation | None = None, **kwargs):
+        """`current`: the person's organisation now, offered even if it has been abolished."""
         from accounts.models import (
             PRIVACY_FIELDS,
             Availability,
@@ -172,6 +186,7 @@ class ProfileForm(forms.Form):
         )
 
         super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations_offered(keep=current)
         self.fields["sector"].choices = [("", "Not given"), *Sector.choices]
         self.fields["skills"].choices = [(skill.name, skill.name) for skill in Skill.objects.order_by("name")]
         self.fields["peer_status"].choices = PeerStatus.choices
@@ -229,3 +244,13 @@ class ProfileForm(forms.Form):
         for field in PRIVACY_FIELDS:
             initial[f"{field}_visibility"] = profile.visibility_of(field)
         return initial
+
+
+class MembershipDecisionForm(forms.Form):
+    """One decision on the requests page: which request, and approve or refuse."""
+
+    membership = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("refuse", "Refuse")],
+        error_messages={"required": "Choose whether to approve or refuse the request"},
+    )

