@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from accounts.models import SECTOR_KINDS, Organisation, User
 from accounts.roles import is_site_moderator
+from accounts.selectors import verified_organisation
 from home.links import absolute_url
 from marketplace import listing_index
 from marketplace.models import (
@@ -65,8 +66,10 @@ def bayesian_score(*, rating_sum: Decimal, count: int) -> Decimal:
 
 
 def user_may_review(user) -> bool:
-    """Only signed-in people from a council or fire and rescue service can review."""
-    return bool(user.is_authenticated and user.organisation_id and user.organisation.kind in SECTOR_KINDS)
+    """Only verified members of a council or fire and rescue service can review: a self-declared
+    organisation is not enough (accounts.selectors.verified_organisation decides)."""
+    organisation = verified_organisation(user)
+    return bool(organisation and organisation.kind in SECTOR_KINDS)
 
 
 def user_manages_provider(*, user, provider: Provider) -> bool:
