@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from benchmarking import views
+from benchmarking.api import views as api_views
 
 # Registers the <id:...> converter the patterns below use.
 from config import converters  # noqa: F401
@@ -22,5 +23,6 @@ urlpatterns = [
     path("data/lodge/<id:pk>/confirm/", views.lodge_confirm, name="lodge_confirm"),
     path("data/api/", views.api_docs, name="api_docs"),
     path("data/sector-overview/", views.sector_overview, name="sector_overview"),
+    path("api/v1/schema/", api_views.Schema.as_view(), name="api_schema"),
     path("api/v1/", include("benchmarking.api.urls")),
 ]

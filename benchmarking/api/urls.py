@@ -1,4 +1,5 @@
-"""/api/v1/: the open read API of the sector data."""
+"""/api/v1/: the open read API of the sector data (what the OpenAPI document describes; the
+document itself is served from benchmarking/urls.py, outside what it describes)."""
 
 from django.urls import path
 
@@ -11,5 +12,4 @@ urlpatterns = [
     path("areas/<slug:code>/neighbours/", views.NeighbourList.as_view(), name="api_neighbours"),
     path("periods/", views.PeriodList.as_view(), name="api_periods"),
     path("values/", views.ValueList.as_view(), name="api_values"),
-    path("schema/", views.Schema.as_view(), name="api_schema"),
 ]
