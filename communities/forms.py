@@ -14,9 +14,10 @@ class DirectoryFilterForm(forms.Form):
 
 
 class ThreadForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=200)
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title for your thread"})
     body = forms.CharField(
         label="What do you want to discuss?",
+        error_messages={"required": "Enter what you want to discuss"},
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="You can use markdown. Mention a member with @ and their name, like @priya-shah.",
         max_length=20000,
@@ -84,17 +85,9 @@ class ReportForm(forms.Form):
     )
 
 
-class ModerationForm(forms.Form):
-    action = forms.ChoiceField(
-        label="What do you want to do?",
-        choices=[
-            ("hide", "Hide it while you look into it"),
-            ("remove", "Remove it (the author sees your reason)"),
-            ("lock", "Lock the thread"),
-            ("dismiss", "Dismiss the report"),
-        ],
-        widget=forms.RadioSelect,
-    )
+class _RemovalNeedsReasonForm(forms.Form):
+    """A moderator's choice of `action` with a reason, required when the post is removed."""
+
     reason = forms.CharField(
         label="Reason",
         required=False,
@@ -107,6 +100,35 @@ class ModerationForm(forms.Form):
         if cleaned.get("action") == "remove" and not cleaned.get("reason", "").strip():
             self.add_error("reason", "Enter a reason: the author will see it")
         return cleaned
+
+
+class ModerationForm(_RemovalNeedsReasonForm):
+    action = forms.ChoiceField(
+        label="What do you want to do?",
+        choices=[
+            ("hide", "Hide it while you look into it"),
+            ("remove", "Remove it (the author sees your reason)"),
+            ("lock", "Lock the thread"),
+            ("dismiss", "Dismiss the report"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    field_order = ["action", "reason"]
+
+
+class HiddenDecisionForm(_RemovalNeedsReasonForm):
+    """What to do with a post hidden while a moderator looked into it."""
+
+    action = forms.ChoiceField(
+        label="What do you want to do?",
+        choices=[
+            ("restore", "Show it again"),
+            ("remove", "Remove it (the author sees your reason)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to show it again or remove it"},
+    )
+    field_order = ["action", "reason"]
 
 
 class SuspendForm(forms.Form):

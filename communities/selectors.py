@@ -292,19 +292,53 @@ def notification_unread_count(*, user) -> int:
     return _notifications_shown(user).filter(read_at__isnull=True).count()
 
 
+def _moderated(queryset, *, user, community: CommunityPage | None, field: str = "community_id"):
+    """`queryset` narrowed to the communities `user` moderates (all, for site moderators)."""
+    if not site_moderator_cached(user):
+        moderated = Membership.objects.filter(
+            member_filter(), user=user, role__in=[Role.MODERATOR, Role.FACILITATOR]
+        ).values("community_id")
+        queryset = queryset.filter(**{f"{field}__in": moderated})
+    if community is not None:
+        queryset = queryset.filter(**{field: community.pk})
+    return queryset
+
+
 def moderation_queue(*, user, community: CommunityPage | None = None):
     """Open reports in the communities this person moderates (all, for site moderators)."""
     reports = Report.objects.filter(state=ReportState.OPEN).select_related(
         "community", "thread", "thread__author__profile", "reply", "reply__author__profile", "reporter"
     )
-    if not site_moderator_cached(user):
-        moderated = Membership.objects.filter(
-            member_filter(), user=user, role__in=[Role.MODERATOR, Role.FACILITATOR]
-        ).values("community_id")
-        reports = reports.filter(community_id__in=moderated)
-    if community is not None:
-        reports = reports.filter(community=community)
-    return reports.order_by("created_at")
+    return _moderated(reports, user=user, community=community).order_by("created_at")
+
+
+def hidden_posts(*, user, community: CommunityPage | None = None) -> list[Thread | Reply]:
+    """Threads and replies hidden while a moderator looks into them, oldest first.
+
+    They wait here, beside the open reports, until a moderator restores or removes them
+    (`services.hidden_post_decide`): hiding is a pause, never the end of a report.
+    """
+    threads = _moderated(
+        Thread.objects.filter(state=PostState.HIDDEN).select_related("community", "author__profile"),
+        user=user,
+        community=community,
+    )
+    replies = _moderated(
+        Reply.objects.filter(state=PostState.HIDDEN).select_related("thread", "thread__community", "author__profile"),
+        user=user,
+        community=community,
+        field="thread__community_id",
+    )
+    return sorted([*threads, *replies], key=lambda post: (post.created_at, post.pk))
+
+
+def hidden_post_get(*, community: CommunityPage, thread_id: int | None = None, reply_id: int | None = None):
+    """The hidden thread (or, given `reply_id`, reply) in `community` waiting for a decision, or None."""
+    if reply_id is not None:
+        replies = Reply.objects.select_related("thread", "thread__community", "author__profile")
+        return replies.filter(pk=reply_id, thread__community=community, state=PostState.HIDDEN).first()
+    threads = Thread.objects.select_related("community", "author__profile")
+    return threads.filter(pk=thread_id, community=community, state=PostState.HIDDEN).first()
 
 
 def audit_list(*, community: CommunityPage, page_number=1):

@@ -774,19 +774,26 @@ def _describe(target) -> str:
     return f"thread “{target.title}” by {target.author}"
 
 
+# What the audit log calls each moderation step.
+MODERATION_AUDIT = {PostState.HIDDEN: "hidden", PostState.REMOVED: "removed", PostState.VISIBLE: "restored"}
+# What a moderator may decide about a post hidden while they looked into it.
+HIDDEN_DECISIONS = {"restore": PostState.VISIBLE, "remove": PostState.REMOVED}
+
+
 @transaction.atomic
 def post_moderate(*, target, actor, state: str, reason: str = "") -> None:
-    """Hide or remove a thread or reply; the author is told why."""
+    """Hide, remove or restore a thread or reply; the author of a removed post is told why."""
     thread = target.thread if isinstance(target, Reply) else target
     community = thread.community
     _require(community_access(community=community, user=actor).can_moderate)
     target.state = state
-    target.removal_reason = reason
+    # A restored post keeps no reason: the placeholder and reason are shown only while hidden.
+    target.removal_reason = "" if state == PostState.VISIBLE else reason
     target.save(update_fields=["state", "removal_reason"])
     _audit(
         community_id=community.pk,
         actor=actor,
-        action="hidden" if state == PostState.HIDDEN else "removed",
+        action=MODERATION_AUDIT[state],
         target=_describe(target),
         reason=reason,
     )
@@ -803,6 +810,23 @@ def post_moderate(*, target, actor, state: str, reason: str = "") -> None:
             text=reason[:300],
             url=thread.get_absolute_url(),
         )
+
+
+@transaction.atomic
+def hidden_post_decide(*, target, actor, action: str, reason: str = "") -> None:
+    """Decide about a post hidden while a moderator looked into it: restore it, or remove it.
+
+    The post is locked first, so two moderators deciding at once cannot both act: the second
+    finds it no longer hidden and is refused.
+    """
+    if action not in HIDDEN_DECISIONS:
+        raise ValidationError(f"Unknown decision {action!r}.")
+    if action == "remove" and not reason.strip():
+        raise ValidationError("Give a reason: the author will see it.")
+    locked = type(target).objects.select_for_update().filter(pk=target.pk).values_list("state", flat=True).first()
+    if locked != PostState.HIDDEN:
+        raise ValidationError("Someone has already decided about this post.")
+    post_moderate(target=target, actor=actor, state=HIDDEN_DECISIONS[action], reason=reason)
 
 
 # --- Live event log -------------------------------------------------------------------------

@@ -53,6 +53,16 @@ urlpatterns = [
     path(C + "replies/<id:reply_id>/edit/", views.reply_edit, name="reply_edit"),
     path(C + "replies/<id:reply_id>/delete/", views.reply_delete, name="reply_delete"),
     path(C + "moderation/", views.moderation_queue, name="moderation"),
+    path(
+        C + "moderation/hidden/threads/<id:thread_id>/",
+        views.hidden_post_decide,
+        name="hidden_thread",
+    ),
+    path(
+        C + "moderation/hidden/replies/<id:reply_id>/",
+        views.hidden_post_decide,
+        name="hidden_reply",
+    ),
     path(C + "audit/", views.audit_log, name="audit"),
     path(C + "feed/", views.CommunityFeed(), name="feed"),
     path(C + "library/", views.library, name="library"),

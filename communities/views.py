@@ -21,6 +21,7 @@ from communities import selectors, services
 from communities.forms import (
     EditReplyForm,
     FrequencyForm,
+    HiddenDecisionForm,
     InviteForm,
     LibraryUploadForm,
     ModerationForm,
@@ -449,7 +450,8 @@ def moderation_queue(request, slug=None):
     if slug is not None:
         community, _access = _community(request, slug, need="can_moderate")
     reports = list(selectors.moderation_queue(user=request.user, community=community))
-    if community is None and not reports and not _moderates_anything(request.user):
+    hidden = selectors.hidden_posts(user=request.user, community=community)
+    if community is None and not reports and not hidden and not _moderates_anything(request.user):
         raise Http404
     return render(
         request,
@@ -457,8 +459,38 @@ def moderation_queue(request, slug=None):
         {
             "community": community,
             "reports": reports,
+            "hidden": hidden,
             "form": ModerationForm(),
         },
+    )
+
+
+@login_required
+def hidden_post_decide(request, slug, thread_id=None, reply_id=None):
+    """Restore or remove a post hidden while a moderator looked into it (moderators only)."""
+    community, _access = _community(request, slug, need="can_moderate")
+    target = selectors.hidden_post_get(community=community, thread_id=thread_id, reply_id=reply_id)
+    if target is None:
+        raise Http404
+    form = HiddenDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hidden_post_decide(
+                target=target,
+                actor=request.user,
+                action=form.cleaned_data["action"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            shown = form.cleaned_data["action"] == "restore"
+            messages.success(request, "The post is shown again." if shown else "The post has been removed.")
+        return redirect(reverse("communities:moderation", kwargs={"slug": slug}))
+    return render(
+        request,
+        "communities/hidden_post_decide.html",
+        {"community": community, "post": target, "is_reply": reply_id is not None, "form": form},
     )
 
 

@@ -256,6 +256,8 @@ ROUTES: dict[str, Route] = {
         path={"slug": "community.slug", "reply_id": "reply.id"}, form_page="thread.url"
     ),
     C + "moderation/": Route(path=COMMUNITY),
+    C + "moderation/hidden/threads/<thread_id>/": Route(path=THREAD),
+    C + "moderation/hidden/replies/<reply_id>/": Route(path={"slug": "community.slug", "reply_id": "reply.id"}),
     C + "audit/": Route(path=COMMUNITY, query=PAGINATED),
     C + "feed/": Route(path=COMMUNITY),
     C + "library/": Route(path=COMMUNITY),
