@@ -283,6 +283,8 @@ COMMUNITIES_EVENT_LOG_MAX_EVENTS = env.int("COMMUNITIES_EVENT_LOG_MAX_EVENTS", d
 COMMUNITIES_EVENT_LOG_MAX_AGE = datetime.timedelta(hours=env.int("COMMUNITIES_EVENT_LOG_MAX_AGE_HOURS", default=24))
 
 # --- Forms ------------------------------------------------------------------------------
+# Every form's errors say what to enter, in GOV.UK words (home/forms.py).
+FORM_RENDERER = "home.forms.GovukFormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
