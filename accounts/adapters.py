@@ -1,8 +1,15 @@
-from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.core.ratelimit import respond_429
+import math
 
+from allauth.account import app_settings as account_settings
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import LoginForm
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.internal import ratelimit
+from allauth.utils import get_form_class
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.shortcuts import render
 from django.urls import reverse
 
 from accounts.services import profile_ensure
@@ -51,5 +58,42 @@ class AccountAdapter(DefaultAccountAdapter):
             super().pre_authenticate(request, **credentials)
         except ValidationError as error:
             if error.code == "too_many_login_attempts":
-                raise ImmediateHttpResponse(respond_429(request)) from error
+                raise ImmediateHttpResponse(self._sign_in_locked(request, credentials)) from error
             raise
+
+    def _sign_in_locked(self, request, credentials):
+        """The 429 page saying how long to wait, with the sign-in form keeping the email typed."""
+        seconds = login_wait_seconds(request, self._get_login_attempts_cache_key(request, **credentials))
+        form_class = get_form_class(account_settings.FORMS, "login", LoginForm)
+        form = form_class(request=request, initial={"login": credentials.get("email", "")})
+        response = render(request, "429.html", {"wait": wait_text(seconds), "form": form}, status=429)
+        response["Retry-After"] = str(seconds)
+        return response
+
+
+def login_wait_seconds(request, key: str) -> int:
+    """Seconds until allauth's login_failed limits allow one more attempt from this request.
+
+    Read from the limiter's own history (allauth.core.internal.ratelimit, the same cache
+    keys and rates it consumed): for each exhausted rate, the attempt that has to age out is
+    the amount-th newest. At least a second, so Retry-After never says "now".
+    """
+    now = ratelimit.time.time()  # the limiter's own clock
+    wait = 1.0
+    for rate in ratelimit.get_rates(app="allauth.account", action="login_failed"):
+        cache_key = ratelimit.get_cache_key(request, app="allauth.account", action="login_failed", rate=rate, key=key)
+        allowed, history = ratelimit.apply_rate(list(cache.get(cache_key, [])), now, rate, dry_run=True)
+        if not allowed:
+            wait = max(wait, history[rate.amount - 1] + rate.duration - now)
+    return math.ceil(wait)
+
+
+def wait_text(seconds: int) -> str:
+    """'a minute', '3 minutes', 'an hour': rounded up, so waiting that long is always enough."""
+    minutes = math.ceil(seconds / 60)
+    if minutes <= 1:
+        return "a minute"
+    if minutes < 60:
+        return f"{minutes} minutes"
+    hours = math.ceil(minutes / 60)
+    return "an hour" if hours == 1 else f"{hours} hours"
