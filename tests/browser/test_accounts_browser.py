@@ -28,7 +28,8 @@ def test_sign_up_verify_email_sign_out_and_sign_in_again(page, home_page, axe):
     page.get_by_label("First name").fill("Nadia")
     page.get_by_label("Last name").fill("Hussain")
     page.get_by_label("Email").fill("nadia.hussain@leeds.example")
-    page.get_by_label("Organisation").select_option(label="Leeds")
+    page.get_by_role("combobox", name="Organisation").fill("Leeds")  # the accessible autocomplete
+    page.get_by_role("option", name="Leeds", exact=True).click()
     page.get_by_label("Job title").fill("Homelessness prevention lead")
     page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase")
     page.get_by_label("Confirm password").fill("a-long-and-unusual-passphrase")
