@@ -103,6 +103,23 @@ class SignupForm(GovukFieldsMixin, allauth_forms.SignupForm):
         "password2",
     ]
 
+    # GOV.UK error messages say what to enter, never "This field is required."
+    required_messages: ClassVar[dict[str, str]] = {
+        "first_name": "Enter your first name",
+        "last_name": "Enter your last name",
+        "email": "Enter your email address",
+        "password1": "Enter a password",
+        "password2": "Enter the password again to confirm it",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in self.required_messages.items():
+            self.fields[name].error_messages["required"] = message
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.com"
+        )
+
 
 VISIBILITY_LABELS = {
     "email": "Who can see your email address?",

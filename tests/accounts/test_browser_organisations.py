@@ -17,6 +17,16 @@ def councils(home_page):
     return {name: CouncilFactory(name=name, slug=name.lower()) for name in names}
 
 
+def fill_in_the_rest_and_sign_up(tab, *, first: str, last: str, email: str) -> None:
+    tab.get_by_label("First name").fill(first)
+    tab.get_by_label("Last name").fill(last)
+    tab.get_by_label("Email").fill(email)
+    tab.get_by_label("Password", exact=True).fill(PASSPHRASE)
+    tab.get_by_label("Confirm password").fill(PASSPHRASE)
+    tab.get_by_role("button", name="Create account").click()
+    tab.get_by_role("heading", name="Check your email").wait_for()
+
+
 def test_sign_up_finds_the_organisation_by_typing_part_of_its_name(page, councils, axe):
     page.goto("/accounts/signup/")
     organisation = page.get_by_role("combobox", name="Organisation")
@@ -27,13 +37,7 @@ def test_sign_up_finds_the_organisation_by_typing_part_of_its_name(page, council
     axe(page, "sign-up form with the organisation list open")
     page.get_by_role("option", name="Leicestershire").click()
 
-    page.get_by_label("First name").fill("Nadia")
-    page.get_by_label("Last name").fill("Hussain")
-    page.get_by_label("Email").fill("nadia@leicestershire.example")
-    page.get_by_label("Password", exact=True).fill(PASSPHRASE)
-    page.get_by_label("Confirm password").fill(PASSPHRASE)
-    page.get_by_role("button", name="Create account").click()
-    page.get_by_role("heading", name="Check your email").wait_for()
+    fill_in_the_rest_and_sign_up(page, first="Nadia", last="Hussain", email="nadia@leicestershire.example")
     assert User.objects.get(email="nadia@leicestershire.example").organisation == councils["Leicestershire"]
 
 
@@ -61,13 +65,7 @@ def test_without_javascript_the_plain_select_still_works(browser, live_server, c
         tab.goto("/accounts/signup/")
         assert tab.get_by_role("combobox", name="Organisation").evaluate("element => element.tagName") == "SELECT"
         tab.get_by_label("Organisation").select_option(label="Wakefield")
-        tab.get_by_label("First name").fill("Sam")
-        tab.get_by_label("Last name").fill("Lee")
-        tab.get_by_label("Email").fill("sam@wakefield.example")
-        tab.get_by_label("Password", exact=True).fill(PASSPHRASE)
-        tab.get_by_label("Confirm password").fill(PASSPHRASE)
-        tab.get_by_role("button", name="Create account").click()
-        tab.get_by_role("heading", name="Check your email").wait_for()
+        fill_in_the_rest_and_sign_up(tab, first="Sam", last="Lee", email="sam@wakefield.example")
     finally:
         context.close()
     assert User.objects.get(email="sam@wakefield.example").organisation == councils["Wakefield"]

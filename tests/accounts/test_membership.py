@@ -168,3 +168,11 @@ def test_unverified_members_cannot_review_and_the_service_page_says_why(client, 
 
     verified = UserFactory(organisation=leeds)
     assert user_may_review(verified)
+
+
+def test_sign_up_errors_say_what_to_enter(client, db):
+    page = client.post("/accounts/signup/", {"email": "not-an-address"}).content.decode()
+    assert "This field is required" not in page
+    for message in ["Enter your first name", "Enter your last name", "Enter a password", "Enter the password again"]:
+        assert message in page
+    assert "Enter an email address in the correct format, like name@example.com" in page
