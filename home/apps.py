@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 
 
 def _site_records_sync(sender, **kwargs):
@@ -16,3 +16,8 @@ class HomeConfig(AppConfig):
     def ready(self):
         # Once per migrate (sender=self), after every app's tables exist.
         post_migrate.connect(_site_records_sync, sender=self, dispatch_uid="home.site_records_sync")
+        from taggit.models import Tag
+
+        from home.tags import tag_name_normalise
+
+        pre_save.connect(tag_name_normalise, sender=Tag, dispatch_uid="home.tag_name_normalise")

@@ -74,11 +74,20 @@ def _add_comments(
     people: list[User],
     site: Site,
     published,
+    now,
 ) -> int:
+    """A page's discussion, dated between its publication and now, each reply after its comment.
+
+    Times are drawn first and sorted, so conversations start in the order they are shown
+    (django-comments-xtd orders by thread, that is by creation).
+    """
     count = 0
-    for _ in range(rng.choice([0, 1, 2, 2, 3, 4, 6])):
+    span = max((now - published).total_seconds(), 3600)
+    starts = sorted(
+        published + timedelta(seconds=rng.uniform(0.05, 0.8) * span) for _ in range(rng.choice([0, 1, 2, 2, 3, 4, 6]))
+    )
+    for when in starts:
         author = rng.choice(people)
-        when = published + timedelta(days=rng.randint(1, 60), minutes=rng.randint(0, 600))
         top = XtdComment(
             content_object=page,
             site=site,
@@ -99,7 +108,8 @@ def _add_comments(
                 user_name=str(replier)[:50],
                 user_email=replier.email,
                 comment=rng.choice(REPLIES),
-                submit_date=when + timedelta(hours=rng.randint(2, 72)),
+                # Within the rest of the span: after the comment, never after now.
+                submit_date=when + (now - when) * rng.uniform(0.05, 0.5),
                 parent_id=top.pk,
             )
             reply.save()
@@ -199,7 +209,7 @@ def _seed_case_studies(log) -> None:
         page.save_revision(user=author).publish(user=author, skip_permission_checks=True)
         published = now - timedelta(days=rng.randint(5, 720), hours=rng.randint(0, 23))
         Page.objects.filter(pk=page.pk).update(first_published_at=published, last_published_at=published)
-        comments += _add_comments(page, rng=rng, people=people, site=site, published=published)
+        comments += _add_comments(page, rng=rng, people=people, site=site, published=published, now=now)
         voters = rng.sample(people, k=min(len(people), rng.choice([0, 1, 3, 5, 8, 13, 21])))
         UsefulVote.objects.bulk_create(
             [UsefulVote(page=page, user=voter) for voter in voters],
