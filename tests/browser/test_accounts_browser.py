@@ -83,8 +83,8 @@ def test_a_malformed_email_on_sign_up_is_explained_and_nothing_else_is_lost(page
 
     summary = page.locator(".govuk-error-summary")
     summary.wait_for()
-    assert "Enter a valid email address" in summary.inner_text()
-    summary.get_by_role("link", name="Enter a valid email address").click()
+    assert "Enter an email address in the correct format, like name@example.com" in summary.inner_text()
+    summary.get_by_role("link", name="Enter an email address in the correct format").click()
     assert page.evaluate("document.activeElement.name") == "email"
     assert page.get_by_label("First name").input_value() == "Tom"
     assert page.get_by_label("Email").input_value() == "tom.baker-at-cornwall"
