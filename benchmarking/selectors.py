@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.db.models import FloatField, Max, Q
+from django.db.models.functions import Cast
 
 from accounts.selectors import verified_organisation
 from benchmarking import stats
@@ -69,11 +70,12 @@ def context_table() -> ContextTable:
         Value.objects.filter(condition, value__isnull=False)
         .exclude(quality=Quality.PROVISIONAL)
         .order_by("period__starts_on")
-        .values_list("metric_id", "area_id", "value")
+        .annotate(number=Cast("value", FloatField()))
+        .values_list("metric_id", "area_id", "number")
     )
     data: dict[int, dict[str, float]] = defaultdict(dict)
     for metric_id, area_id, value in rows:
-        data[area_id][codes[metric_id]] = float(value)  # later periods overwrite earlier ones
+        data[area_id][codes[metric_id]] = value  # later periods overwrite earlier ones
     tiers = dict(Area.objects.filter(kind=Area.Kind.ORGANISATION).values_list("pk", "tier"))
     return ContextTable(variables=variables, data=dict(data), tiers=tiers)
 
@@ -188,34 +190,43 @@ def _number(cell: Value | None) -> float | None:
 
 
 def compare(area: Area, group: list[Area], metrics: list[Metric], *, viewer=None) -> list[Comparison]:
-    """Each metric for the area and its group over every period lodged: one query for the values."""
+    """Each metric for the area and its group over every period lodged.
+
+    Three queries whatever the group's size: the group's numbers as plain floats (no model
+    instances: a council page reads about 3,000 of them), the council's own cells (their
+    quality, intervals and history), and the periods."""
     ids = [area.pk, *(other.pk for other in group)]
-    cells = visible_values(viewer).filter(metric__in=metrics, area_id__in=ids).select_related("period")
-    by_metric: dict[int, dict[tuple[int, int], Value]] = defaultdict(dict)
-    periods: dict[int, dict[int, Period]] = defaultdict(dict)
-    for cell in cells:
-        by_metric[cell.metric_id][(cell.area_id, cell.period_id)] = cell
-        periods[cell.metric_id][cell.period_id] = cell.period
+    numbers = (
+        visible_values(viewer)
+        .filter(metric__in=metrics, area_id__in=ids)
+        .annotate(number=Cast("value", FloatField()))
+        .values_list("metric_id", "area_id", "period_id", "number")
+    )
+    grid: dict[int, dict[tuple[int, int], float | None]] = defaultdict(dict)
+    period_ids: dict[int, set[int]] = defaultdict(set)
+    for metric_id, area_id, period_id, number in numbers:
+        grid[metric_id][(area_id, period_id)] = number
+        period_ids[metric_id].add(period_id)
+    own = {
+        (cell.metric_id, cell.period_id): cell for cell in visible_values(viewer).filter(metric__in=metrics, area=area)
+    }
+    periods = Period.objects.in_bulk({pk for pks in period_ids.values() for pk in pks})
     result = []
     for metric in metrics:
-        ordered = sorted(periods[metric.pk].values(), key=lambda period: period.starts_on)
-        grid = by_metric[metric.pk]
-        mine = [grid.get((area.pk, period.pk)) for period in ordered]
+        ordered = sorted((periods[pk] for pk in period_ids[metric.pk]), key=lambda period: period.starts_on)
+        cells = grid[metric.pk]
+        mine = [own.get((metric.pk, period.pk)) for period in ordered]
         comparison = Comparison(
             metric=metric,
             periods=ordered,
-            series=[_number(c) for c in mine],
+            series=[cells.get((area.pk, period.pk)) for period in ordered],
             cells=mine,
             group_values={},
-            group_medians=[],
+            group_medians=[stats.summarise([cells.get((o.pk, period.pk)) for o in group]).median for period in ordered],
         )
-        for period in ordered:
-            comparison.group_medians.append(
-                stats.summarise([_number(grid.get((o.pk, period.pk))) for o in group]).median
-            )
         if ordered:
             last = ordered[-1]
-            comparison.group_values = {o.pk: _number(grid.get((o.pk, last.pk))) for o in group}
+            comparison.group_values = {o.pk: cells.get((o.pk, last.pk)) for o in group}
             comparison.latest_cell = mine[-1]
             comparison.latest = comparison.series[-1]
         members = list(comparison.group_values.values())
