@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_site_moderator
+from home.links import absolute_url
 from marketplace import selectors, services
 from marketplace.forms import (
     NeedForm,
@@ -440,7 +441,7 @@ def compare(request):
             "rows": rows,
             "compared": compared,
             "query": query,
-            "share_url": request.build_absolute_uri(f"{reverse('marketplace:compare')}?{query}"),
+            "share_url": absolute_url(f"{reverse('marketplace:compare')}?{query}"),
         },
     )
 
@@ -458,7 +459,7 @@ def compare_print(request):
             "need": need,
             "rows": rows,
             "generated": timezone.localtime(),
-            "share_url": request.build_absolute_uri(f"{reverse('marketplace:compare')}?{query}"),
+            "share_url": absolute_url(f"{reverse('marketplace:compare')}?{query}"),
         },
     )
 
@@ -542,7 +543,7 @@ def compare_csv(request):
                     service.typical_duration,
                     service.coverage_text,
                     "; ".join(service.kinds_served_labels),
-                    request.build_absolute_uri(service.get_absolute_url()),
+                    absolute_url(service.get_absolute_url()),
                 ]
             ]
         )

@@ -221,3 +221,17 @@ def test_community_emails_link_to_site_url(site_url, django_capture_on_commit_ca
     assert mail.outbox
     for message in mail.outbox:
         assert stray_links(message.body) == [], message.subject
+
+
+@pytest.mark.django_db
+def test_marketplace_share_link_and_csv_use_site_url(client, site_url):
+    from marketplace.factories import ProviderFactory, ServiceFactory
+
+    provider = ProviderFactory()
+    services = [ServiceFactory(provider=provider, name=name) for name in ("Peer review", "Data audit")]
+    query = "&".join(f"s={service.slug}" for service in services)
+    html = client.get(f"/marketplace/compare/?{query}").content.decode()
+    assert f'value="{SITE_URL}/marketplace/compare/?' in html
+    csv = client.get(f"/marketplace/compare/export.csv?{query}").content.decode()
+    assert f"{SITE_URL}{services[0].get_absolute_url()}" in csv
+    assert stray_links(csv) == []
