@@ -2,7 +2,7 @@
 
 from django import forms
 
-from communities.models import Frequency, Role
+from communities.models import Frequency, LibraryAccess, Role
 from communities.selectors import topic_choices
 from communities.services import LIBRARY_EXTENSIONS, LIBRARY_MAX_BYTES
 
@@ -129,6 +129,17 @@ class HiddenDecisionForm(_RemovalNeedsReasonForm):
         error_messages={"required": "Select whether to show it again or remove it"},
     )
     field_order = ["action", "reason"]
+
+
+class LibraryAccessForm(forms.Form):
+    """Who may open the community's library."""
+
+    library_access = forms.ChoiceField(
+        label="Who can see and download the library's files?",
+        choices=LibraryAccess.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who can see and download the library's files"},
+    )
 
 
 class SuspendForm(forms.Form):

@@ -62,6 +62,13 @@ ACCESS_HINTS = {
 }
 
 
+class LibraryAccess(models.TextChoices):
+    """Who may open a community's library (list, download, find its files in site search)."""
+
+    READERS = "readers", "Everyone who can read the discussions"
+    MEMBERS = "members", "Members only"
+
+
 class Topic(models.TextChoices):
     HOUSING = "housing", "Housing and homelessness"
     SOCIAL_CARE = "social_care", "Adult social care"
@@ -88,6 +95,14 @@ class CommunityPage(Page):
     rules = models.TextField(blank=True, help_text="How members are expected to behave (markdown).")
     access = models.CharField(max_length=16, choices=Access.choices, default=Access.OPEN, db_index=True)
     topic = models.CharField(max_length=32, choices=Topic.choices, blank=True, db_index=True)
+    # Today's behaviour by default: in an open community anyone, signed in or not, downloads
+    # the library's files; facilitators may keep them to members (the settings page says which).
+    library_access = models.CharField(
+        max_length=16,
+        choices=LibraryAccess.choices,
+        default=LibraryAccess.READERS,
+        help_text="In an open community, “everyone who can read” means anyone, without signing in.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -96,6 +111,7 @@ class CommunityPage(Page):
         FieldPanel("rules"),
         FieldPanel("access"),
         FieldPanel("topic"),
+        FieldPanel("library_access"),
     ]
     search_fields = [
         *Page.search_fields,

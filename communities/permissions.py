@@ -8,6 +8,8 @@
 "Members" are active memberships (`Membership.is_member`). A suspended member is not one: they
 read only what a non-member reads (in an open community, what anyone reads) and post nothing
 until the suspension ends.
+The library follows the discussion unless its facilitators keep it to members
+(`CommunityPage.library_access`): then it is read by members and moderators only.
 Community moderators and facilitators moderate; facilitators also manage membership.
 Site moderators (accounts.roles.is_site_moderator) may read and moderate every community,
 but receive no notifications or email from communities they have not joined.
@@ -16,7 +18,7 @@ but receive no notifications or email from communities they have not joined.
 from dataclasses import dataclass
 
 from accounts.roles import is_site_moderator
-from communities.models import Access, Membership, Role, State, membership_may
+from communities.models import Access, LibraryAccess, Membership, Role, State, membership_may
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class CommunityAccess:
     membership: Membership | None
     can_see_page: bool
     can_read: bool
+    can_read_library: bool
     can_post: bool
     can_moderate: bool
     can_facilitate: bool
@@ -56,7 +59,14 @@ def _membership_for(community, user) -> Membership | None:
     return cache[community.pk]
 
 
-def access_for(*, access_kind: str, membership: Membership | None, user, site_moderator: bool) -> CommunityAccess:
+def access_for(
+    *,
+    access_kind: str,
+    membership: Membership | None,
+    user,
+    site_moderator: bool,
+    library_access: str = LibraryAccess.READERS,
+) -> CommunityAccess:
     """The rule itself, without any database access (used in bulk by selectors)."""
     member = membership is not None and membership.is_member
     role = membership.role if member else None
@@ -69,6 +79,7 @@ def access_for(*, access_kind: str, membership: Membership | None, user, site_mo
         membership=membership,
         can_see_page=sees_page,
         can_read=reads,
+        can_read_library=reads and (library_access != LibraryAccess.MEMBERS or member or moderates),
         can_post=member,
         can_moderate=moderates,
         can_facilitate=facilitates,
@@ -84,7 +95,13 @@ def community_access(*, community, user) -> CommunityAccess:
         membership=_membership_for(community, user),
         user=user,
         site_moderator=site_moderator_cached(user),
+        library_access=community.library_access,
     )
+
+
+def can_read_library(*, community, user) -> bool:
+    """Whether `user` (possibly anonymous) may list, download and find `community`'s files."""
+    return community_access(community=community, user=user).can_read_library
 
 
 def can_remove_library_file(*, access: CommunityAccess, document, user) -> bool:

@@ -6,7 +6,7 @@ stored on the `LibraryFile` and indexed with its title, so a search never opens 
 formats are found by their title only.
 
 `LibrarySearchProvider` answers /search/ (search.registry explains the protocol): files only
-from communities whose library the viewer may read (`community_readable_ids`, the rule the
+from communities whose library the viewer may read (`library_readable_ids`, the rule the
 library page and the download view follow), filtered inside the search query so that the
 count never includes a file the viewer could not open. A removed file's row is deleted, and
 with it its index entry.
@@ -134,9 +134,9 @@ class LibrarySearchProvider:
         from django.contrib.auth.models import AnonymousUser
 
         from communities.models import LibraryFile
-        from communities.selectors import community_readable_ids
+        from communities.selectors import library_readable_ids
 
-        readable = community_readable_ids(user=user if user is not None else AnonymousUser())
+        readable = library_readable_ids(user=user if user is not None else AnonymousUser())
         if not readable:
             return ProviderResult(total=0, hits=[])
         files = LibraryFile.objects.filter(community__in=sorted(readable)).select_related("community")

@@ -21,6 +21,7 @@ from communities.models import (
     CommunityLogHead,
     CommunityPage,
     Frequency,
+    LibraryAccess,
     LibraryFile,
     Membership,
     Notification,
@@ -78,6 +79,23 @@ def community_hidden_page_ids(*, user) -> set[int]:
 def community_readable_ids(*, user) -> set[int]:
     """Communities whose discussion, files and feed the viewer may read."""
     return _readable_and_visible_ids(user)[0]
+
+
+def library_readable_ids(*, user) -> set[int]:
+    """Communities whose library the viewer may list, download and find in site search.
+
+    The discussion's readers, less the communities whose facilitators keep the library to
+    members (`LibraryAccess.MEMBERS`) where the viewer is not one: the rule of
+    `CommunityAccess.can_read_library`, for every community in one query.
+    """
+    readable = community_readable_ids(user=user)
+    if not readable or (user.is_authenticated and site_moderator_cached(user)):
+        return readable
+    members_only = set(
+        CommunityPage.objects.filter(pk__in=readable, library_access=LibraryAccess.MEMBERS).values_list("pk", flat=True)
+    )
+    moderated_or_member = _member_community_ids(user)
+    return readable - (members_only - moderated_or_member)
 
 
 def _readable_and_visible_ids(user) -> tuple[set[int], set[int]]:
@@ -185,7 +203,8 @@ def community_page_context(*, community: CommunityPage, access: CommunityAccess,
             threads = threads.filter(state=PostState.VISIBLE)
         context["threads"] = Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
         context["presence_count"] = presence_count(community_id=community.pk)
-        context["library"] = LibraryFile.objects.filter(community=community).count()
+        if access.can_read_library:
+            context["library"] = LibraryFile.objects.filter(community=community).count()
     if access.can_moderate:
         context["open_reports"] = Report.objects.filter(community=community, state=ReportState.OPEN).count()
     return context

@@ -27,6 +27,7 @@ from communities.models import (
     DigestSent,
     Frequency,
     Invitation,
+    LibraryAccess,
     LibraryFile,
     LibraryFolder,
     LiveWorker,
@@ -138,6 +139,25 @@ def community_set_access(*, community: CommunityPage, actor, access: str) -> Non
         reason=access,
     )
     events.access_changed(community_id=community.pk)
+
+
+@transaction.atomic
+def community_set_library_access(*, community: CommunityPage, actor, library_access: str) -> None:
+    """Let everyone who reads the community open its library, or keep it to members."""
+    _require(community_access(community=community, user=actor).can_facilitate)
+    if library_access not in LibraryAccess.values:
+        raise ValidationError(f"Unknown library access {library_access!r}.")
+    community.library_access = library_access
+    # Through a revision, as every change to a page: publishing an older one would undo it.
+    community.save_revision(user=actor).publish()
+    community.refresh_from_db()
+    _audit(
+        community_id=community.pk,
+        actor=actor,
+        action="library access changed",
+        target=community.title,
+        reason=library_access,
+    )
 
 
 def _require(allowed: bool, message: str = "You cannot do that here.") -> None:

@@ -64,6 +64,7 @@ urlpatterns = [
         name="hidden_reply",
     ),
     path(C + "audit/", views.audit_log, name="audit"),
+    path(C + "settings/", views.community_settings, name="settings"),
     path(C + "feed/", views.CommunityFeed(), name="feed"),
     path(C + "library/", views.library, name="library"),
     path(

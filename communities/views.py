@@ -23,6 +23,7 @@ from communities.forms import (
     FrequencyForm,
     HiddenDecisionForm,
     InviteForm,
+    LibraryAccessForm,
     LibraryUploadForm,
     ModerationForm,
     QuoteQueryForm,
@@ -533,6 +534,20 @@ def report_resolve(request, report_id):
 
 
 @login_required
+def community_settings(request, slug):
+    """Facilitators' settings: who may open the library, with what each choice means here."""
+    community, _access = _community(request, slug, need="can_facilitate")
+    form = LibraryAccessForm(request.POST or None, initial={"library_access": community.library_access})
+    if request.method == "POST" and form.is_valid():
+        services.community_set_library_access(
+            community=community, actor=request.user, library_access=form.cleaned_data["library_access"]
+        )
+        messages.success(request, "The library settings have been saved.")
+        return redirect(reverse("communities:settings", kwargs={"slug": slug}))
+    return render(request, "communities/settings.html", {"community": community, "form": form})
+
+
+@login_required
 def audit_log(request, slug):
     community, _access = _community(request, slug, need="can_facilitate")
     return render(
@@ -583,7 +598,7 @@ class CommunityFeed(Feed):
 
 
 def library(request, slug):
-    community, access = _community(request, slug, need="can_read")
+    community, access = _community(request, slug, need="can_read_library")
     form = LibraryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not access.can_post:
@@ -621,7 +636,7 @@ def library(request, slug):
 
 
 def library_download(request, slug, file_id):
-    community, _access = _community(request, slug, need="can_read")
+    community, _access = _community(request, slug, need="can_read_library")
     document = get_object_or_404(LibraryFile, pk=file_id, community=community)
     content_type = mimetypes.guess_type(document.original_name)[0] or "application/octet-stream"
     response = FileResponse(
@@ -639,7 +654,7 @@ def library_download(request, slug, file_id):
 @login_required
 def library_file_remove(request, slug, file_id):
     """Confirm, then remove a library file; someone who may not remove it is refused (403)."""
-    community, access = _community(request, slug, need="can_read")
+    community, access = _community(request, slug, need="can_read_library")
     document = get_object_or_404(
         LibraryFile.objects.select_related("community", "uploaded_by"), pk=file_id, community=community
     )

@@ -259,6 +259,7 @@ ROUTES: dict[str, Route] = {
     C + "moderation/hidden/threads/<thread_id>/": Route(path=THREAD),
     C + "moderation/hidden/replies/<reply_id>/": Route(path={"slug": "community.slug", "reply_id": "reply.id"}),
     C + "audit/": Route(path=COMMUNITY, query=PAGINATED),
+    C + "settings/": Route(path=COMMUNITY),
     C + "feed/": Route(path=COMMUNITY),
     C + "library/": Route(path=COMMUNITY),
     C + "library/<file_id>/download/": Route(path={"slug": "community.slug", "file_id": "library_file.id"}),
