@@ -38,6 +38,10 @@ def simulation_create(
             "step_percent": Decimal(5),
             **spec,
         }
+        for name in ("amount", "min_percent", "max_percent", "step_percent", "floor_percent"):
+            if spec.get(name) is not None:
+                spec[name] = Decimal(str(spec[name]))
+        consequences = [(Decimal(str(level)), text) for level, text in consequences]
         services.line_save(simulation=simulation, fields=spec, consequences=consequences)
     if publish:
         services.simulation_publish(simulation=simulation)

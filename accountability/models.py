@@ -226,8 +226,8 @@ class Response(models.Model):
     area = models.CharField("postcode district or ward", max_length=60, blank=True)
     age_band = models.CharField(max_length=16, choices=AgeBand.choices, blank=True)
     reason = models.TextField(blank=True)
-    address_hash = models.CharField(max_length=64, db_index=True)
-    browser_hash = models.CharField(max_length=64, db_index=True)
+    address_hash = models.CharField(max_length=64)
+    browser_hash = models.CharField(max_length=64)
     choices_hash = models.CharField(max_length=64)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     excluded = models.BooleanField(default=False)
@@ -236,7 +236,10 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        indexes = [models.Index(fields=["simulation", "excluded"])]
+        indexes = [
+            models.Index(fields=["simulation", "browser_hash"]),
+            models.Index(fields=["simulation", "address_hash", "choices_hash"]),
+        ]
 
     def __str__(self) -> str:
         return f"Response {self.pk} to {self.simulation}"
@@ -259,6 +262,23 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line}: {self.percent}% ({self.segment or 'all'}) × {self.count}"
+
+
+class SegmentCount(models.Model):
+    """How many responses a simulation has in a segment: counted ones overall (""), by age
+    band ("age:<band>", "age:" for not given) and by area ("area:<area>"), and the excluded
+    ("excluded") and suspected duplicates ("duplicates"). Kept with the tallies, so the
+    results page counts without reading a response."""
+
+    simulation = models.ForeignKey(Simulation, on_delete=models.CASCADE, related_name="segment_counts")
+    segment = models.CharField(max_length=80)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["simulation", "segment"], name="accountability_segment_count")]
+
+    def __str__(self) -> str:
+        return f"{self.simulation}: {self.segment or 'counted'} × {self.count}"
 
 
 # --- Self-assessment -------------------------------------------------------------------------
@@ -286,7 +306,9 @@ class Theme(ClusterableModel):
     title = models.CharField(max_length=200)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
-    panels = [FieldPanel("title"), InlinePanel("statements")]
+    # Inline in its framework; its statements are edited on the theme's own snippet page
+    # (Wagtail does not nest inline panels).
+    panels = [FieldPanel("title")]
 
     class Meta:
         ordering = ["sort_order", "pk"]

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Sum
 from django.http import Http404
 
 from accountability.models import (
@@ -158,7 +158,7 @@ class Results:
 
 def simulation_results(*, simulation: Simulation) -> Results:
     """Counts, and for every line the mean, median, quartiles and spread of the change chosen,
-    read from the tallies (six queries, however many responses there are)."""
+    read from the tallies and segment counts (four queries, however many responses there are)."""
     lines = list(simulation.lines.select_related("group").order_by("order", "pk"))
     histograms: dict[tuple[int, str], list[tuple[Decimal, int]]] = defaultdict(list)
     for line_id, segment, percent, count in (
@@ -167,34 +167,29 @@ def simulation_results(*, simulation: Simulation) -> Results:
         .values_list("line_id", "segment", "percent", "count")
     ):
         histograms[(line_id, segment)].append((percent, count))
-    counts = simulation.responses.aggregate(
-        counted=Count("pk", filter=Q(excluded=False)),
-        excluded=Count("pk", filter=Q(excluded=True)),
-        duplicates=Count("pk", filter=Q(duplicate_of__isnull=False)),
-    )
-    areas = list(
+    segments = dict(simulation.segment_counts.values_list("segment", "count"))
+    areas = sorted(
+        ((segment[5:], count) for segment, count in segments.items() if segment.startswith("area:") and count > 0),
+        key=lambda item: (-item[1], item[0]),
+    )[:30]
+    reasons = list(
         simulation.responses.filter(excluded=False)
-        .exclude(area="")
-        .values_list("area")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "area")[:30]
+        .exclude(reason="")
+        .only("pk", "reason")
+        .order_by("-pk")[:REASONS_SHOWN]
     )
-    by_age = dict(
-        simulation.responses.filter(excluded=False).values_list("age_band").annotate(n=Count("pk")).order_by()
-    )
-    reasons = list(simulation.responses.filter(excluded=False).exclude(reason="").order_by("-pk")[:REASONS_SHOWN])
     results = []
     for line in lines:
         result = _summary(line, histograms.get((line.pk, ""), []))
         result.by_age = {band: _mean(histograms.get((line.pk, f"age:{band}"), [])) for band in AgeBand.values}
         results.append(result)
-    ages = [(band, label, by_age.get(band, 0)) for band, label in AgeBand.choices]
-    ages.append(("", "Not given", by_age.get("", 0)))
+    ages = [(band, label, segments.get(f"age:{band}", 0)) for band, label in AgeBand.choices]
+    ages.append(("", "Not given", segments.get("age:", 0)))
     return Results(
         simulation=simulation,
-        counted=counts["counted"],
-        excluded=counts["excluded"],
-        duplicates=counts["duplicates"],
+        counted=segments.get("", 0),
+        excluded=segments.get("excluded", 0),
+        duplicates=segments.get("duplicates", 0),
         lines=results,
         areas=areas,
         ages=ages,
@@ -211,10 +206,10 @@ def responses_csv(*, simulation: Simulation):
     head = io.StringIO()
     csv.writer(head, lineterminator="\n").writerow(csv_header(list(simulation.lines.order_by("order", "pk"))))
     yield head.getvalue()
-    rows = simulation.responses.order_by("pk").values_list("pk", "created_at", "excluded", "csv_row")
+    rows = simulation.responses.order_by("pk").values_list("pk", "excluded", "csv_row")
     chunk = []
-    for pk, created_at, excluded, row in rows.iterator(chunk_size=2000):
-        chunk.append(f"{pk},{created_at:%Y-%m-%d %H:%M},{'yes' if excluded else 'no'},{row}")
+    for pk, excluded, row in rows.iterator(chunk_size=2000):
+        chunk.append(f"{pk},{'yes' if excluded else 'no'},{row}")
         if len(chunk) >= 2000:
             yield "".join(chunk)
             chunk = []

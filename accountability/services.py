@@ -32,6 +32,7 @@ from accountability.models import (
     Rating,
     Respondent,
     Response,
+    SegmentCount,
     Simulation,
     SimulationStatus,
     SimulationYear,
@@ -218,14 +219,16 @@ def response_rate_check(*, simulation: Simulation, address_hash: str, browser_ha
 
 
 def csv_header(lines: list[Line]) -> list[str]:
-    return ["response", "submitted", "excluded", "area", "age band", "reason", *(line.name for line in lines)]
+    return ["response", "excluded", "submitted", "area", "age band", "reason", *(line.name for line in lines)]
 
 
 def _csv_row(*, response: Response, lines: list[Line]) -> str:
-    """The response's columns after `excluded` (which can change later, so is added on export)."""
+    """The response's columns after its id and `excluded` (which can change later, so are
+    added on export): written once, so an export never formats a date or a choice again."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(
         [
+            timezone.localtime(response.created_at).strftime("%Y-%m-%d %H:%M"),
             response.area,
             response.get_age_band_display() if response.age_band else "",
             response.reason,
@@ -247,7 +250,23 @@ def _tally_filter(choices: dict[int, Decimal], age_band: str) -> Q:
     return Q(segment__in=segments) & levels
 
 
+def _counted_segments(response: Response) -> list[str]:
+    segments = ["", f"age:{response.age_band}"]
+    if response.area:
+        segments.append(f"area:{response.area[:70]}")
+    return segments
+
+
+def _segments_add(simulation: Simulation, segments: list[str], by: int) -> None:
+    """Two queries whatever the segments: make the missing rows, then move every count."""
+    SegmentCount.objects.bulk_create(
+        [SegmentCount(simulation=simulation, segment=segment) for segment in segments], ignore_conflicts=True
+    )
+    SegmentCount.objects.filter(simulation=simulation, segment__in=segments).update(count=F("count") + by)
+
+
 def _tally_add(response: Response, lines: list[Line], by: int) -> None:
+    """Count a response in (by=1) or out of (by=-1) its lines' tallies and its segments."""
     choices = {line.pk: response_choice(response, line) for line in lines}
     Tally.objects.filter(_tally_filter(choices, response.age_band)).update(count=F("count") + by)
 
@@ -283,11 +302,11 @@ def response_submit(
     response_rate_check(simulation=simulation, address_hash=address_hash, browser_hash=browser_hash)
     choices = {str(line.pk): percent_text(submission.choices.get(line.pk, Decimal(0))) for line in lines}
     choices_hash = keyed_hash(repr(sorted(choices.items())))
+    # Two lookups, each on its own index, rather than one OR the planner may scan for.
+    counted = Response.objects.filter(simulation=simulation, excluded=False).order_by("pk")
     earlier = (
-        Response.objects.filter(simulation=simulation, excluded=False)
-        .filter(Q(browser_hash=browser_hash) | Q(address_hash=address_hash, choices_hash=choices_hash))
-        .order_by("pk")
-        .first()
+        counted.filter(browser_hash=browser_hash).first()
+        or counted.filter(address_hash=address_hash, choices_hash=choices_hash).first()
     )
     response = Response(
         simulation=simulation,
@@ -304,8 +323,11 @@ def response_submit(
     )
     response.csv_row = _csv_row(response=response, lines=lines)
     response.save()
-    if not response.excluded:
+    if response.excluded:
+        _segments_add(simulation, ["excluded", "duplicates"], 1)
+    else:
         _tally_add(response, lines, 1)
+        _segments_add(simulation, _counted_segments(response), 1)
     _changed(simulation)
     return response
 
@@ -329,6 +351,18 @@ def tallies_rebuild(*, simulation: Simulation) -> None:
         row.count = found[(row.line_id, row.segment, row.percent)]
     Tally.objects.filter(line__simulation=simulation).delete()
     Tally.objects.bulk_create(rows, batch_size=2000)
+    segments: Counter = Counter()
+    for response in simulation.responses.only("age_band", "area", "excluded", "duplicate_of"):
+        if response.excluded:
+            segments["excluded"] += 1
+        else:
+            segments.update(_counted_segments(response))
+        if response.duplicate_of_id:
+            segments["duplicates"] += 1
+    simulation.segment_counts.all().delete()
+    SegmentCount.objects.bulk_create(
+        SegmentCount(simulation=simulation, segment=segment, count=count) for segment, count in segments.items()
+    )
     _changed(simulation)
 
 
@@ -341,7 +375,10 @@ def response_set_excluded(*, response: Response, excluded: bool) -> Response:
     response.excluded = excluded
     response.save(update_fields=["excluded"])
     lines = list(response.simulation.lines.all())
-    _tally_add(response, lines, -1 if excluded else 1)
+    by = -1 if excluded else 1
+    _tally_add(response, lines, by)
+    _segments_add(response.simulation, _counted_segments(response), by)
+    _segments_add(response.simulation, ["excluded"], -by)
     _changed(response.simulation)
     return response
 

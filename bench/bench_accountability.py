@@ -17,7 +17,7 @@ from bench.common import Timing, bare, bare_view_timing, client_get, print_ratio
 
 LINES = 30
 RESPONSES = 20_000
-TITLE = "Bench: 30-line budget simulator"
+TITLE = "Bench: 30-line budget simulator (2)"
 
 
 def seed():

@@ -109,3 +109,35 @@ def test_a_council_tax_line_cannot_rise_beyond_the_referendum_limit(council):
                 }
             ],
         )
+
+
+def test_a_line_without_an_amount_starts_from_the_councils_lodged_figure(council, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from accountability import services
+    from accountability.factories import simulation_create
+
+    simulation = simulation_create(organisation=council, publish=False)
+    fields = {
+        "name": "Parks",
+        "kind": "spend",
+        "amount": None,
+        "min_percent": Decimal(-10),
+        "max_percent": Decimal(0),
+        "step_percent": Decimal(5),
+        "metric_id": "parks-net-spend",
+    }
+    # Today the sector data has nothing lodged: the officer is asked for the figure.
+    with pytest.raises(ValidationError, match="no lodged figure"):
+        services.line_save(simulation=simulation, fields=dict(fields), consequences=[])
+    # Where benchmarking has a value (its contract: benchmarking.selectors.latest_value), it is used.
+    asked = []
+
+    def latest_value(organisation, metric_id):
+        asked.append((organisation, metric_id))
+        return Decimal(7_250_000)
+
+    monkeypatch.setattr("benchmarking.selectors.latest_value", latest_value)
+    line = services.line_save(simulation=simulation, fields=dict(fields), consequences=[])
+    assert line.amount == Decimal(7_250_000)
+    assert asked == [(council, "parks-net-spend")]
