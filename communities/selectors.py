@@ -252,6 +252,15 @@ def thread_replies(*, thread: Thread, page_number=1):
     return paginator.get_page(page_number)
 
 
+def reply_get(*, thread: Thread, reply_id: int) -> Reply | None:
+    """A reply of `thread` with what the thread page shows of it (author, quote), or None."""
+    return (
+        Reply.objects.filter(thread=thread, pk=reply_id)
+        .select_related("author", "author__profile", "author__organisation", "quote", "quote__author__profile")
+        .first()
+    )
+
+
 def community_threads_feed(*, community: CommunityPage, limit: int = 20) -> list:
     return list(
         Thread.objects.filter(community=community, state=PostState.VISIBLE)

@@ -36,6 +36,11 @@ urlpatterns = [
     path(C + "threads/<id:thread_id>/", views.thread_detail, name="thread"),
     path(C + "threads/<id:thread_id>/edit/", views.thread_edit, name="thread_edit"),
     path(
+        C + "threads/<id:thread_id>/replies/<id:reply_id>/",
+        views.reply_fragment,
+        name="reply_fragment",
+    ),
+    path(
         C + "threads/<id:thread_id>/moderate/",
         views.thread_moderate,
         name="thread_moderate",

@@ -332,6 +332,28 @@ def thread_detail(request, slug, thread_id):
     )
 
 
+def reply_fragment(request, slug, thread_id, reply_id):
+    """One reply as the thread page shows it to this viewer: what a live update inserts.
+
+    The socket says only which reply changed; the page fetches it here, rendered with the
+    thread page's own template for the viewer asking (their moderation controls, the names
+    and organisations their profile settings allow), so a live reply and a reloaded one are
+    the same HTML and nothing is sent to someone who may not see it.
+    """
+    community, access = _community(request, slug, need="can_read")
+    thread = _thread(request, community, thread_id, access)
+    reply = selectors.reply_get(thread=thread, reply_id=reply_id)
+    if reply is None:
+        raise Http404
+    response = render(
+        request,
+        "communities/includes/reply.html",
+        {"community": community, "thread": thread, "reply": reply, "access": access},
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 def thread_edit(request, slug, thread_id):
     community, access = _community(request, slug, need="can_post")

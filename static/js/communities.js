@@ -1,6 +1,6 @@
 // Live updates for community pages, threads and the notification centre.
-// Progressive enhancement: every page works without this file. The server sends sanitised
-// HTML for reply bodies; everything else is inserted as text.
+// Progressive enhancement: every page works without this file. Replies are fetched as the
+// server renders them for this viewer; everything else is inserted as text.
 
 const RETRY_MAX_MS = 10000;
 
@@ -25,29 +25,23 @@ function element(tag, className, text) {
   return node;
 }
 
-function replyItem(payload) {
-  const item = element("li", "kh-reply kh-reply--new");
-  item.id = `reply-${payload.reply_id}`;
-  item.dataset.replyId = payload.reply_id;
-  fillReply(item, payload);
-  return item;
+// A reply as the thread page shows it to this viewer, rendered by the server with the page's
+// own template (communities/includes/reply.html): a live reply is the same HTML as a reloaded
+// one, with this viewer's controls and the names their profile settings allow.
+async function fetchReply(root, replyId) {
+  const response = await fetch(`${root.dataset.replyUrl}${replyId}/`, { credentials: "same-origin" });
+  if (!response.ok) return null;
+  const holder = document.createElement("template");
+  holder.innerHTML = (await response.text()).trim();
+  return holder.content.firstElementChild;
 }
 
-function fillReply(item, payload) {
-  item.replaceChildren();
-  if (!payload.visible) {
-    item.append(element("p", "govuk-body-s kh-placeholder", payload.placeholder));
-    return;
-  }
-  const meta = element("p", "govuk-body-s");
-  meta.append(element("strong", "", payload.author), ` · ${payload.created}`);
-  if (payload.edited) {
-    meta.append(" ", element("strong", "govuk-tag govuk-tag--grey", "Edited"));
-  }
-  const body = element("div", "govuk-body kh-post");
-  body.dataset.replyBody = "";
-  body.innerHTML = payload.body_html; // sanitised on the server with nh3
-  item.append(meta, body);
+function countReplies(root, change) {
+  const heading = root.querySelector("[data-reply-total]");
+  if (!heading) return;
+  const total = Number(heading.dataset.replyTotal) + change;
+  heading.dataset.replyTotal = String(total);
+  heading.textContent = `${total} repl${total === 1 ? "y" : "ies"}`;
 }
 
 function threadRow(payload) {
@@ -78,16 +72,23 @@ function handleCommunityEvent(root, event) {
   if (threadId !== null) {
     if (payload.thread_id !== threadId) return;
     const list = root.querySelector("[data-reply-list]");
-    if (event.type === "discussion.reply_created" && list && root.dataset.onLastPage) {
+    if (event.type === "discussion.reply_created") {
       if (document.getElementById(`reply-${payload.reply_id}`)) return;
-      list.querySelector("[data-empty]")?.remove();
-      list.append(replyItem(payload));
-      announce(root, `New reply from ${payload.author}`);
+      countReplies(root, 1);
+      if (!list || !root.dataset.onLastPage) return;
+      fetchReply(root, payload.reply_id).then((item) => {
+        if (!item || document.getElementById(item.id)) return;
+        list.querySelector("[data-empty]")?.remove();
+        list.append(item);
+        announce(root, `New reply from ${payload.author}`);
+      });
     } else if (event.type === "discussion.reply_updated") {
       const item = document.getElementById(`reply-${payload.reply_id}`);
       if (item) {
-        fillReply(item, payload);
-        announce(root, payload.visible ? `A reply was edited by ${payload.author}` : payload.placeholder);
+        fetchReply(root, payload.reply_id).then((fresh) => {
+          if (fresh) item.replaceWith(fresh);
+          announce(root, payload.visible ? `A reply was edited by ${payload.author}` : payload.placeholder);
+        });
       }
     }
     return;

@@ -248,6 +248,7 @@ ROUTES: dict[str, Route] = {
     C + "threads/new/": Route(path=COMMUNITY),
     C + "threads/<thread_id>/": Route(path=THREAD, query=("quote", "page"), post=("quote",)),
     C + "threads/<thread_id>/edit/": Route(path=THREAD),
+    C + "threads/<thread_id>/replies/<reply_id>/": Route(path={**THREAD, "reply_id": "reply.id"}),
     C + "threads/<thread_id>/moderate/": Route(path=THREAD, form_page="thread.url", post=("flag", "value")),
     C + "threads/<thread_id>/report/": Route(path=THREAD),
     C + "threads/<thread_id>/replies/<reply_id>/report/": Route(path={**THREAD, "reply_id": "reply.id"}),
