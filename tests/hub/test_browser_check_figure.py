@@ -84,6 +84,7 @@ def test_check_page_shows_the_headline_figure_as_the_published_page_does(
         "(el) => parseFloat(getComputedStyle(el).fontSize)"
     )
     assert title_size >= 1.5 * prose_size
+    axe(page, f"published case study with a headline figure at {width} px")
 
     sign_in(page, officer.email)
     page.goto(f"/good-practice/submit/{case_study.pk}/check/")

@@ -58,6 +58,9 @@ def test_compare_table_fits_its_column_at_1280_px(page, axe, four_services, tmp_
     # Pence on both ends of a range when either has them.
     assert "£12,510.00 to £15,013.20" in region.inner_text()
     axe(page, "compare page at 1280 px")
+    page.get_by_role("link", name="Printable version for a procurement file").click()
+    page.get_by_role("heading", name="Comparison of improvement services").wait_for()
+    axe(page, "printable comparison")
 
 
 def test_compare_table_scrolls_in_a_focusable_region_on_a_phone(page, axe, four_services):
@@ -69,7 +72,13 @@ def test_compare_table_scrolls_in_a_focusable_region_on_a_phone(page, axe, four_
     assert region.evaluate("(el) => el.scrollWidth > el.clientWidth")
     region.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.activeElement.scrollLeft > 0")
+    # Keyboard scrolling may be animated: poll the region (wait_for_function would evaluate a
+    # string, which the page's Content-Security-Policy refuses).
+    for _ in range(40):
+        if region.evaluate("(el) => el.scrollLeft") > 0:
+            break
+        page.wait_for_timeout(50)
+    assert region.evaluate("(el) => el.scrollLeft") > 0
     axe(page, "compare page on a phone")
 
 
