@@ -6,8 +6,10 @@ site record shows up as a stray host. The email templates and feed classes are d
 so a new one that nobody renders here fails the test.
 """
 
+import datetime
 import importlib
 import importlib.util
+import io
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,21 +23,29 @@ from django.conf import settings
 from django.contrib.sites.models import Site as DjangoSite
 from django.contrib.syndication.views import Feed
 from django.core import mail
+from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 from django.test.signals import template_rendered
+from django.utils import timezone
 
 from wagtail.models import Site
 
 from accounts.factories import UserFactory
+from accounts.roles import Role as Role_
+from accounts.services import user_set_role
 from communities import services as community_services
 from communities.factories import MembershipFactory, ThreadFactory, community_create
-from communities.models import Access, Role
+from communities.models import Access, Membership, Role
 from home import services as home_services
-from hub.factories import case_study_create
+from hub import services as hub_services
+from hub.factories import CommentFactory, case_study_create
 from tests.hub.conftest import editor, housing, library, officer  # noqa: F401
 from tests.hub.test_submission import approve, submit_all_steps
 
 SITE_URL = "https://hub.example:8443"
+# Email templates of apps whose flows this test does not drive yet; each must still build its
+# links from SITE_URL (peers.services.notify does). Adding to this set is a decision, not a default.
+NOT_SENT_HERE = {"peers/email/notice.txt"}
 LINK = re.compile(r"https?://[^\s<>\"'\)]+")
 XMLNS = re.compile(r"xmlns(:\w+)?=\"[^\"]*\"")
 
@@ -187,40 +197,58 @@ def _subclasses(cls):
 
 
 @pytest.mark.django_db
-def test_published_case_study_email_links_to_site_url(
+def test_every_app_email_links_to_site_url(
     client,
     site_url,
     django_capture_on_commit_callbacks,
+    rendered_templates,
     library,  # noqa: F811
     housing,  # noqa: F811
     officer,  # noqa: F811
     editor,  # noqa: F811
 ):
+    """Hub, communities: every email template on disk is sent here through its real flow."""
     client.force_login(officer)
-    page = submit_all_steps(client, housing=housing, officer=officer)
-    client.post(f"/good-practice/submit/{page.pk}/check/")
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        approve(page, editor)
-    (message,) = [m for m in mail.outbox if m.to == [officer.email]]
-    assert f"{SITE_URL}/good-practice/" in message.body
-    assert stray_links(message.body) == []
-
-
-@pytest.mark.django_db
-def test_community_emails_link_to_site_url(site_url, django_capture_on_commit_callbacks, rendered_templates):
-    facilitator = UserFactory()
+    published = submit_all_steps(client, housing=housing, officer=officer)
+    client.post(f"/good-practice/submit/{published.pk}/check/")
+    moderator = UserFactory()
+    user_set_role(user=moderator, role=Role_.MODERATOR)
+    facilitator, joiner = UserFactory(), UserFactory()
     community = community_create(access=Access.RESTRICTED)
-    MembershipFactory(community=community, user=facilitator, role=Role.FACILITATOR)
-    joiner = UserFactory()
+    MembershipFactory(community=community, user=facilitator, role=Role.FACILITATOR, email_frequency="immediate")
+    MembershipFactory(community=community, email_frequency="daily")  # reads the digest
     with django_capture_on_commit_callbacks(execute=True):
+        task_state = published.current_workflow_state.current_task_state.specific
+        task_state.task.specific.on_action(task_state, editor, "reject", comment="Add the cost.")
+        client.post(f"/good-practice/submit/{published.pk}/check/")
+        published.refresh_from_db()
+        approve(published, editor)
+        published.refresh_from_db()
+        comment = CommentFactory(content_object=published, user=officer)
+        hub_services.comment_remove(moderator=moderator, comment=comment, reason="Off topic")
         community_services.membership_invite(community=community, actor=facilitator, email="guest@example.org")
         membership = community_services.membership_request(community=community, user=joiner)
         community_services.membership_decide(membership=membership, actor=facilitator, approve=True)
-    assert {"communities/email/invitation.txt", "communities/email/decision.txt"} <= rendered_templates
-    assert mail.outbox
+        Membership.objects.update(created_at=timezone.now() - datetime.timedelta(days=5))
+        community_services.thread_create(community=community, author=joiner, title="Damp and mould", body="How?")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "send_community_digests",
+            frequency="daily",
+            now=(timezone.now() + datetime.timedelta(minutes=1)).isoformat(),
+            stdout=io.StringIO(),
+        )
+
+    project_templates = email_templates(settings.TEMPLATES[0]["DIRS"])
+    project_templates = {
+        name for name in project_templates if not name.startswith("account/") and name not in NOT_SENT_HERE
+    }
+    assert project_templates, "no email templates found"
+    assert project_templates - rendered_templates == set(), "email templates this test does not send"
+    assert any(f"{SITE_URL}/good-practice/" in m.body for m in mail.outbox if m.to == [officer.email])
     for message in mail.outbox:
         assert stray_links(message.body) == [], message.subject
+        assert links(message.body), message.subject
 
 
 @pytest.mark.django_db
