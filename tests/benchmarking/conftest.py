@@ -1,4 +1,8 @@
-"""Shared helpers for the sector data tests."""
+"""Shared helpers for the sector data tests.
+
+Real ONS codes such as York's E06000014 are also what CouncilFactory's sequence makes (E06 and
+the sequence number), so people who need no council are made with organisation=None.
+"""
 
 from django.contrib.auth.models import Group
 

@@ -23,7 +23,7 @@ def world():
     york = AreaFactory(organisation=CouncilFactory(name="York", ons_code="E06000014", tier="unitary"))
     MetricFactory(code="recycling", value_type=ValueType.PERCENTAGE)
     MetricFactory(code="homeless", value_type=ValueType.COUNT)
-    editor = in_group(UserFactory(), DATA_EDITORS_GROUP)
+    editor = in_group(UserFactory(organisation=None), DATA_EDITORS_GROUP)
     officer = in_group(UserFactory(organisation=leeds.organisation), DATA_OFFICERS_GROUP)  # verified by default
     return {"leeds": leeds, "york": york, "editor": editor, "officer": officer}
 
@@ -118,7 +118,7 @@ def test_someone_without_a_data_role_or_a_verified_membership_cannot_lodge(world
     with pytest.raises(PermissionDenied):
         services.upload_check(user=unverified, filename="x.csv", raw=HEADER.encode())
     with pytest.raises(PermissionDenied):
-        services.upload_check(user=UserFactory(), filename="x.csv", raw=HEADER.encode())
+        services.upload_check(user=UserFactory(organisation=None), filename="x.csv", raw=HEADER.encode())
 
 
 def test_a_file_that_is_not_utf8_or_lacks_columns_is_explained(world):
@@ -126,3 +126,15 @@ def test_a_file_that_is_not_utf8_or_lacks_columns_is_explained(world):
     assert "not UTF-8" in checked.errors[0].problem
     _, checked = services.upload_check(user=world["editor"], filename="x.csv", raw=b"area_code,value\n")
     assert {error.column for error in checked.errors} == {"metric_id", "period"}
+
+
+def test_the_documented_example_file_loads_without_code_changes(world):
+    from pathlib import Path
+
+    from benchmarking import demo
+
+    demo.metrics_ensure()
+    raw = (Path(services.__file__).parent / "fixtures" / "example_values.csv").read_bytes()
+    _held, checked = services.upload_check(user=world["editor"], filename="example_values.csv", raw=raw)
+    assert checked.errors == []
+    assert checked.summary == "6 new values, 0 revisions, 0 unchanged"

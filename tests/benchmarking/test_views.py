@@ -65,14 +65,14 @@ def test_someone_else_cannot_see_or_confirm_an_upload(client, world):
     client.force_login(world["officer"])
     _upload(client, HEADER + b"E08000035,recycling,2023-24,40\n")
     upload = Upload.objects.get()
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(organisation=None))
     assert client.get(reverse("benchmarking:lodge_summary", args=[upload.pk])).status_code == 404
     assert client.post(reverse("benchmarking:lodge_confirm", args=[upload.pk])).status_code == 404
     assert not Value.objects.exists()
 
 
 def test_a_member_without_a_data_role_may_not_lodge(client, world):
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(organisation=None))
     assert client.get(reverse("benchmarking:lodge")).status_code == 403
 
 
@@ -87,15 +87,15 @@ def overview_data(world):
 def test_the_sector_overview_is_a_404_from_every_other_side(client, overview_data):
     url = reverse("benchmarking:sector_overview")
     assert client.get(url).status_code == 404  # anonymous
-    member = UserFactory()
-    moderator = UserFactory()
+    member = UserFactory(organisation=None)
+    moderator = UserFactory(organisation=None)
     user_set_role(user=moderator, role=Role.MODERATOR)
-    editor = UserFactory()
+    editor = UserFactory(organisation=None)
     user_set_role(user=editor, role=Role.SITE_EDITOR)
     for person in (member, overview_data["officer"], moderator, editor):
         client.force_login(person)
         assert client.get(url).status_code == 404, person
-    client.force_login(in_group(UserFactory(), SECTOR_OVERVIEW_GROUP))
+    client.force_login(in_group(UserFactory(organisation=None), SECTOR_OVERVIEW_GROUP))
     allowed = client.get(url)
     assert allowed.status_code == 200
     assert allowed["X-Robots-Tag"] == "noindex, nofollow"
