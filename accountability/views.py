@@ -70,9 +70,11 @@ def _budget_page(request, pk: int, *, embed: bool):
     token, new_token = _browser_token(request)
     form = BudgetForm(request.POST or None, simulation=simulation, lines=lines, years=years)
     submitting = request.method == "POST" and request.POST.get("action") == "submit"
-    if request.method == "POST" and form.is_valid() and submitting:
+    if submitting:
+        # Every problem at once: a budget short of its gap is reported beside any field error.
+        valid = form.is_valid()
         form.check_balanced()
-        if not form.errors:
+        if valid and not form.errors:
             try:
                 services.response_submit(
                     simulation=simulation,

@@ -81,8 +81,10 @@ def test_an_unbalanced_budget_is_refused_with_how_far_off_it_is_and_every_value_
 
 
 def test_optional_answers_are_kept_only_with_consent(client, simulation):
-    answer = client.post(page(simulation), budget(simulation, "-10", reason="Why", action="submit"))
+    answer = client.post(page(simulation), budget(simulation, "-5", reason="Why", action="submit"))
     assert "Tick the box to say we may keep your answers" in answer.content.decode()
+    # The budget's shortfall is reported with the field's error, not after it is fixed.
+    assert "Your budget is £500,000 short of the £1m gap" in answer.content.decode()
     assert not Response.objects.exists()
     client.post(page(simulation), budget(simulation, "-10", action="submit"))
     assert Response.objects.get().reason == ""
