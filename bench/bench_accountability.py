@@ -174,7 +174,7 @@ def _query_count_check(client, results_url: str, csv_url: str, timings) -> None:
         counts.append(len(captured.captured_queries))
     before = {label: timing.queries for label, timing, _ in timings[:2]}
     print(
-        "  query counts again after the submissions above: results {before['results page']} -> {counts[0]}, "
+        f"  query counts again after the submissions above: results {before['results page']} -> {counts[0]}, "
         f"CSV {before['CSV export']} -> {counts[1]} "
         f"({'constant' if [before['results page'], before['CSV export']] == counts else 'NOT constant'})"
     )
