@@ -10,7 +10,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import override_settings
 
 from accounts.factories import CouncilFactory, UserFactory
@@ -51,6 +53,19 @@ def test_the_openapi_document_validates(client, data):
 def test_fuzzed_reads_never_fail_or_break_the_schema(data):
     """Schemathesis generates requests for every read operation from the OpenAPI document (run
     inside the test: its pytest plugin's fixture loader does not work with this pytest)."""
+    # The WSGI app closes the database connection after each request, as a server does; inside
+    # the test's transaction that closes it for good on PostgreSQL. Django's test client turns
+    # this off for its own requests; schemathesis calls the app directly, so it is done here.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _fuzz_reads()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _fuzz_reads():
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
     checks = [not_a_server_error, response_schema_conformance, content_type_conformance]
     tried = []
