@@ -76,4 +76,20 @@ def site_index_update(*, progress: Callable[[str, int], None] | None = None) -> 
         counts[provider.key] = total
         if progress:
             progress(provider.label, total)
+    _index_statistics_refresh()
     return counts
+
+
+def _index_statistics_refresh() -> None:
+    """Give SQLite's planner statistics on the search index after a bulk build.
+
+    Without them (`sqlite_stat1` is empty until ANALYZE runs) SQLite joins Wagtail's index
+    entries to the FTS table the wrong way round: it scans every entry of a content type and
+    runs the full-text MATCH once per entry, about 100 ms for 300 services against 0.6 ms with
+    the MATCH first. PostgreSQL's autovacuum keeps its own statistics.
+    """
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE wagtailsearch_indexentry")

@@ -12,6 +12,7 @@ import pytest
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.template.defaultfilters import filesizeformat
 
 from accounts.factories import UserFactory
@@ -399,3 +400,13 @@ def test_search_rebuild_reads_documents_added_before_text_was_extracted(
     document.refresh_from_db()
     assert document.text == "General fund balances"
     assert LibrarySearchProvider().search(query="general fund balances", user=None, limit=5).total == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner statistics")
+def test_a_bulk_index_build_leaves_sqlite_statistics_for_the_search_index():
+    """Without statistics SQLite runs the MATCH once per index entry (see site_index_update)."""
+    ServiceFactory.create_batch(3, provider=ProviderFactory())
+    site_index_update()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'wagtailsearch_indexentry'")
+        assert cursor.fetchone()[0] > 0
