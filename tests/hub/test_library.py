@@ -171,7 +171,7 @@ def test_tag_page_lists_only_that_theme(client, library_with_case_studies):
         library_with_case_studies["evictions"].title,
         library_with_case_studies["food"].title,
     }
-    assert "Theme: prevention" in response.content.decode()
+    assert "Theme: Prevention" in response.content.decode()
     assert client.get("/good-practice/tags/no-such-theme/").status_code == 404
 
 

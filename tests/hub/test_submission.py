@@ -58,7 +58,7 @@ def test_submission_saves_a_draft_at_every_step_and_goes_to_the_editors(client, 
     assert not page.live
     latest = page.get_latest_revision_as_object()
     assert latest.cost == "£45,000 a year"
-    assert [tag.name for tag in latest.tags.all()] == ["prevention", "private renting"]
+    assert [tag.name for tag in latest.tags.all()] == ["Prevention", "Private renting"]
     assert [block.block_type for block in latest.outcomes] == ["paragraph", "figure"]
     assert "Check your case study" in client.get(f"/good-practice/submit/{page.pk}/check/").content.decode()
 
