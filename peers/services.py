@@ -216,7 +216,11 @@ def _steps_ensure(challenge: Challenge) -> None:
 
 
 def _locked(challenge: Challenge) -> Challenge:
-    return Challenge.objects.select_for_update().select_related("week", "council", "requested_by").get(pk=challenge.pk)
+    return (
+        Challenge.objects.select_for_update(of=("self",))
+        .select_related("week", "council", "requested_by")
+        .get(pk=challenge.pk)
+    )
 
 
 @transaction.atomic
@@ -431,7 +435,9 @@ def invitation_respond(
     """The peer accepts or declines. A decline proposes and invites the next best peer for the
     same role at once, and the organisers hear of both. Returns the replacement, if any."""
     membership = (
-        TeamMembership.objects.select_for_update().select_related("peer__user", "challenge").get(pk=membership.pk)
+        TeamMembership.objects.select_for_update(of=("self",))
+        .select_related("peer__user", "challenge")
+        .get(pk=membership.pk)
     )
     if membership.peer.user_id != user.pk:
         raise PermissionDenied("This invitation is someone else's")
@@ -482,7 +488,7 @@ def _days(days: Decimal) -> str:
 @transaction.atomic
 def days_record(*, user, membership: TeamMembership, days: Decimal) -> TeamMembership:
     """A peer records the days they gave. Member peer support cannot use more than its free days."""
-    membership = TeamMembership.objects.select_for_update().select_related("peer").get(pk=membership.pk)
+    membership = TeamMembership.objects.select_for_update(of=("self",)).select_related("peer").get(pk=membership.pk)
     if membership.peer.user_id != user.pk and not is_peer_organiser(user):
         raise PermissionDenied("Only the peer or an organiser records these days")
     if membership.status != MembershipStatus.ACCEPTED:
