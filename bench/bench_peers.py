@@ -117,13 +117,11 @@ def seed() -> None:
 
 
 def _organiser():
-    from django.contrib.auth.models import Group
-
     from accounts.models import User
-    from peers.roles import PEER_PROGRAMME_GROUP
+    from peers.roles import peer_programme_group
 
     user, _ = User.objects.get_or_create(email=f"organiser@{DOMAIN}")
-    user.groups.add(Group.objects.get(name=PEER_PROGRAMME_GROUP))
+    user.groups.add(peer_programme_group())
     return user
 
 

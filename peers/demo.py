@@ -10,7 +10,6 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,7 +30,7 @@ from peers.models import (
     programme_end,
     programme_start,
 )
-from peers.roles import PEER_PROGRAMME_GROUP
+from peers.roles import peer_programme_group
 
 DEMO_PASSWORD = "knowledge-hub-demo"  # noqa: S105 - documented in the README for local use only
 ORGANISER_EMAIL = "organiser@knowledgehub.example"
@@ -75,7 +74,7 @@ def _organiser(log) -> None:
         )
         Profile.objects.get_or_create(user=user, defaults={"job_title": "Peer programme organiser"})
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-    user.groups.add(Group.objects.get(name=PEER_PROGRAMME_GROUP))
+    user.groups.add(peer_programme_group())
     log(f"  peer programme organiser: {ORGANISER_EMAIL}")
 
 

@@ -4,7 +4,14 @@ Like accounts.roles' moderators, it is a Django group; the group is created by t
 migration, so a fresh database has it and `setup_site` needs to know nothing about peers.
 """
 
+from django.contrib.auth.models import Group
+
 PEER_PROGRAMME_GROUP = "Peer programme"
+
+
+def peer_programme_group() -> Group:
+    """The organisers' group, made again if it is missing (a flushed or hand-edited database)."""
+    return Group.objects.get_or_create(name=PEER_PROGRAMME_GROUP)[0]
 
 
 def is_peer_organiser(user) -> bool:

@@ -84,8 +84,8 @@ def test_sign_up_errors_say_what_to_enter(client):
     for message in (
         "Enter your email address",
         "Enter your first name",
-        "Enter your password",
-        "Confirm your password",
+        "Enter a password",
+        "Enter the password again to confirm it",
     ):
         assert message in html
     assert "This field is required" not in html

@@ -70,6 +70,7 @@ def test_post_reply_report_and_moderator_removal(page, browser, live_server, cas
     reply = bob_tab.locator(".kh-comment-replies .kh-comment").first
     reply.get_by_text("Happy to share our evaluation").wait_for()
     bob_tab.get_by_role("link", name="Report comment by Alice Jones").click()
+    bob_tab.get_by_role("button", name="Report comment").wait_for()  # the confirmation has loaded
     axe(bob_tab, "report confirmation")
     bob_tab.get_by_role("button", name="Report comment").click()
     bob_tab.get_by_text("A moderator will look at the comment").wait_for()

@@ -3,8 +3,11 @@
 import csv
 import io
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
+
+from django.conf import settings
 
 from accounts.factories import UserFactory
 from marketplace.factories import ProviderFactory, ServiceFactory
@@ -52,7 +55,7 @@ def services(home_page):
     return data
 
 
-def test_filter_shortlist_three_compare_and_export_csv(page, axe, services):
+def test_filter_shortlist_three_compare_and_export_csv(page, axe, services, live_server):
     page.goto("/marketplace/")
     page.get_by_role("heading", name="4 services").wait_for()
     axe(page, "marketplace listing")
@@ -82,11 +85,14 @@ def test_filter_shortlist_three_compare_and_export_csv(page, axe, services):
     axe(page, "compare page")
 
     # The comparison is reproduced from its URL alone, in a fresh browser context.
-    shared = page.get_by_label("Link to this comparison").input_value()
-    other = page.context.browser.new_context()
+    # The link is the public address (SITE_URL); the fresh context opens its path and query on
+    # the live test server.
+    shared = urlsplit(page.get_by_label("Link to this comparison").input_value())
+    assert f"{shared.scheme}://{shared.netloc}" == settings.SITE_URL
+    other = page.context.browser.new_context(base_url=live_server.url)
     try:
         fresh = other.new_page()
-        fresh.goto(shared)
+        fresh.goto(f"{shared.path}?{shared.query}")
         assert fresh.locator("table.marketplace-compare thead th").count() == 3
         assert "£3,600 to £4,800" in fresh.locator("table.marketplace-compare").inner_text()
     finally:

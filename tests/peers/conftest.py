@@ -1,19 +1,13 @@
 import pytest
 
-from django.contrib.auth.models import Group
-
 from accounts.factories import CouncilFactory, UserFactory
-from peers.roles import PEER_PROGRAMME_GROUP
+from accounts.models import MembershipStatus, OrganisationMembership
+from peers.roles import peer_programme_group
 
 
 def verified(user):
     """Make `user`'s membership of their organisation verified, the condition for booking
-    (accounts.selectors.verified_organisation). The membership model is being introduced by
-    the accounts work in parallel; before it lands, every stated organisation counts."""
-    try:
-        from accounts.models import MembershipStatus, OrganisationMembership
-    except ImportError:
-        return user
+    (accounts.selectors.verified_organisation)."""
     if user.organisation_id:
         OrganisationMembership.objects.update_or_create(
             user=user, organisation_id=user.organisation_id, defaults={"status": MembershipStatus.VERIFIED}
@@ -24,7 +18,7 @@ def verified(user):
 @pytest.fixture
 def organiser(db):
     user = UserFactory(email="organiser@lga.example", organisation=None)
-    user.groups.add(Group.objects.get(name=PEER_PROGRAMME_GROUP))
+    user.groups.add(peer_programme_group())
     return user
 
 

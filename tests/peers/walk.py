@@ -40,17 +40,16 @@ ROUTES = {
 
 def world(*, users):
     """A confirmed challenge with a timeline, an organiser, the council's lead and an invited peer."""
-    from django.contrib.auth.models import Group
 
     from accounts.factories import CouncilFactory, UserFactory
     from peers import services
     from peers.factories import PeerRecordFactory, programme_monday
     from peers.models import MembershipStatus, TeamMembership
-    from peers.roles import PEER_PROGRAMME_GROUP
+    from peers.roles import peer_programme_group
     from tests.peers.conftest import verified
 
     organiser = UserFactory(email="walk-organiser@lga.example", organisation=None)
-    organiser.groups.add(Group.objects.get(name=PEER_PROGRAMME_GROUP))
+    organiser.groups.add(peer_programme_group())
     council = CouncilFactory(name="Walk Borough Council")
     lead = verified(UserFactory(email="walk-lead@council.example", organisation=council))
     challenge = services.challenge_request(
