@@ -91,6 +91,12 @@ def axe():
         # Evaluated through the DevTools protocol rather than added as a <script> tag: the
         # pages' Content-Security-Policy refuses inline script, and rightly does not list
         # axe, but does not apply to code the test harness evaluates.
+        # A click that navigates returns before the next page has loaded: checking then would
+        # check an empty document (no main landmark, no heading). Every page the site serves has
+        # a <main>, so wait for it, and for the page to finish loading.
+        tab.wait_for_load_state("load")
+        tab.locator("main").first.wait_for(state="attached")
+        tab.wait_for_load_state("load")
         tab.evaluate(source)
         result = tab.evaluate("async (tags) => await axe.run(document, {runOnly: tags})", AXE_TAGS)
         problems = [
