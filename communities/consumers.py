@@ -549,4 +549,8 @@ class NotificationConsumer(LiveConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def notification_created(self, message: dict) -> None:
-        await self.send_json({"type": message["type"], "payload": message["payload"]})
+        await self.send_json({"type": message["type"], "payload": message["payload"], "badge": message.get("badge")})
+
+    async def notifications_read(self, message: dict) -> None:
+        """Read in another tab: the header's count follows."""
+        await self.send_json({"type": message["type"], "payload": message["payload"], "badge": message.get("badge")})

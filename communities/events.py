@@ -36,6 +36,7 @@ PRESENCE_CHANGED = "presence.changed"
 MEMBERSHIP_CHANGED = "membership.changed"
 ACCESS_CHANGED = "community.access_changed"
 NOTIFICATION_CREATED = "notification.created"
+NOTIFICATIONS_READ = "notifications.read"
 # Sent (not logged) to a client whose catch-up point is older than the log keeps: reload.
 CATCH_UP_EXPIRED = "catch_up.expired"
 

@@ -47,6 +47,7 @@ from communities.models import (
 )
 from communities.permissions import can_remove_library_file, community_access, forget_cached_access
 from communities.rendering import mention_handles, render_markdown
+from communities.selectors import notification_unread_count
 
 User = get_user_model()
 
@@ -925,12 +926,30 @@ def notification_create(
     notification = Notification.objects.create(
         recipient=recipient, community=community, kind=kind, text=text, url=url, thread=thread, reply=reply
     )
-    events.signal_after_commit(
-        events.user_group(recipient.pk),
-        events.NOTIFICATION_CREATED,
-        {"id": notification.pk, "text": notification.message, "url": url},
+    _push_to_person(
+        recipient_id=recipient.pk,
+        type=events.NOTIFICATION_CREATED,
+        payload={"id": notification.pk, "text": notification.message, "url": url},
     )
     return notification
+
+
+def _push_to_person(*, recipient_id: int, type: str, payload: dict) -> None:
+    """After commit, tell the person's open tabs, with their unread count as it is then.
+
+    The count ("badge") is what the header's Notifications link shows
+    (home.extensions.Link.badge_live); it is counted after commit, from a fresh copy of the
+    person, so it is the number a reload would show.
+    """
+
+    def send() -> None:
+        recipient = get_user_model().objects.filter(pk=recipient_id).first()
+        if recipient is None:
+            return
+        message = {"type": type, "payload": payload, "badge": notification_unread_count(user=recipient)}
+        events.broadcast(events.user_group(recipient_id), message)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -938,7 +957,10 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
-    return queryset.update(read_at=timezone.now())
+    marked = queryset.update(read_at=timezone.now())
+    if marked:
+        _push_to_person(recipient_id=user.pk, type=events.NOTIFICATIONS_READ, payload={"read": marked})
+    return marked
 
 
 # --- Email preferences and digests ---------------------------------------------------------

@@ -61,7 +61,12 @@ def notifications_header_link(request):
     # Counted only if the header is rendered (the template asks the badge once).
     unread = SimpleLazyObject(lambda: notification_unread_count(user=request.user))
     return extensions.Link(
-        label="Notifications", url=reverse("communities:notifications"), badge=unread, badge_label="unread", order=10
+        label="Notifications",
+        url=reverse("communities:notifications"),
+        badge=unread,
+        badge_label="unread",
+        badge_live="/ws/notifications/",
+        order=10,
     )
 
 

@@ -52,7 +52,12 @@ DEMO_DATA = "demo_data"
 @dataclass(frozen=True)
 class Link:
     """A link a feature adds to a shared page. `badge` is a count shown beside it (lazy: a callable
-    is only called when the page renders it), with `badge_label` read after it by screen readers."""
+    is only called when the page renders it), with `badge_label` read after it by screen readers.
+
+    `badge_live` is a WebSocket path of the feature's: while the page is open, every message from
+    it carrying a numeric ``"badge"`` sets the count (static/js/live-badges.js), so the header
+    says what a reload would without one. The base knows nothing of what is counted.
+    """
 
     label: str
     url: str
@@ -60,6 +65,7 @@ class Link:
     hint: str = ""
     badge: Any = None
     badge_label: str = ""
+    badge_live: str = ""
 
 
 @dataclass(frozen=True)

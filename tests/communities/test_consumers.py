@@ -32,6 +32,32 @@ async def test_notifications_arrive_live_for_the_signed_in_person_only(discussio
     event = await communicator.receive_json_from(timeout=3)
     assert event["type"] == "notification.created"
     assert event["payload"]["text"] == "Priya mentioned you"
+    # The header's count travels with it: what a reload would show.
+    assert event["badge"] == 1
+    await communicator.disconnect()
+
+
+async def test_the_unread_count_follows_new_and_read_notifications(discussion):
+    community, thread, _ = await sync_to_async(discussion)("restricted")
+    member = await sync_to_async(make_viewer)("member", community)
+    communicator = WebsocketCommunicator(_ws_app(member), "/ws/notifications/")
+    assert (await communicator.connect())[0]
+    for text in ("First", "Second"):
+        await sync_to_async(services.notification_create)(
+            recipient=member,
+            community=community,
+            kind=NotificationKind.MENTION,
+            text=text,
+            url=thread.get_absolute_url(),
+        )
+    counts = [(await communicator.receive_json_from(timeout=3))["badge"] for _ in range(2)]
+    assert counts == [1, 2]
+    assert await sync_to_async(services.notifications_mark_read)(user=member) == 2
+    read = await communicator.receive_json_from(timeout=3)
+    assert (read["type"], read["badge"]) == ("notifications.read", 0)
+    # Nothing left unread: marking again sends nothing.
+    assert await sync_to_async(services.notifications_mark_read)(user=member) == 0
+    assert await communicator.receive_nothing(timeout=0.5)
     await communicator.disconnect()
 
 

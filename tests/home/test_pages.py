@@ -75,12 +75,18 @@ def test_the_header_shows_unread_notifications_only_to_their_recipient(client, h
             recipient=member, kind=NotificationKind.MENTION, community=community, text=text, url=community.url
         )
 
+    shown = '<span class="kh-count" data-live-badge-count><span data-live-badge-number>{}</span>'
+    # At nought the count is there (for live updates to fill in) but hidden.
+    hidden = '<span class="kh-count" data-live-badge-count hidden><span data-live-badge-number>0</span>'
     client.force_login(member)
-    assert '2<span class="govuk-visually-hidden"> unread</span>' in client.get("/good-practice/").content.decode()
+    html = client.get("/good-practice/").content.decode()
+    assert shown.format(2) + '<span class="govuk-visually-hidden"> unread</span>' in html
+    assert 'data-live-badge="/ws/notifications/"' in html
     client.post("/notifications/")  # mark all as read
-    assert " unread</span>" not in client.get("/good-practice/").content.decode()
+    assert hidden in client.get("/good-practice/").content.decode()
 
     client.force_login(other)
-    assert " unread</span>" not in client.get("/good-practice/").content.decode()
+    assert hidden in client.get("/good-practice/").content.decode()
     client.logout()
-    assert " unread</span>" not in client.get("/good-practice/").content.decode()
+    html = client.get("/good-practice/").content.decode()
+    assert "data-live-badge" not in html and " unread</span>" not in html
