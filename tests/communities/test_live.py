@@ -171,3 +171,60 @@ def test_report_to_removal_in_a_browser_lands_in_the_audit_log(live_site, browse
     finally:
         context.close()
         bob_context.close()
+
+
+@pytest.mark.browser
+def test_a_live_reply_count_and_badge_are_what_a_reload_shows(live_site, browser, axe):
+    """Issue 16 point 6: the reply, the "N replies" heading and the header's unread count, as
+    they arrive live, are exactly what the same person sees on reloading the page."""
+    base = live_site.url
+    world = live_site.run("discussion", access="private")
+    # The facilitator started the thread, so Bob's reply is a notification for them.
+    context_f, facilitator = _browser_page(browser, base, world["sessions"]["facilitator"])
+    context_b, bob = _browser_page(browser, base, world["sessions"]["bob"])
+    try:
+        facilitator.goto(world["thread_url"])
+        facilitator.wait_for_selector("[data-community-live][data-live-connected]", state="attached")
+        facilitator.wait_for_selector("[data-live-badge][data-live-badge-connected]", state="attached")
+        badge = facilitator.locator("[data-live-badge-count]")
+        assert badge.is_hidden()
+        heading = facilitator.locator("[data-reply-total]")
+        before = int(heading.get_attribute("data-reply-total"))
+
+        bob.goto(world["thread_url"])
+        bob.fill("#id_body", "We ran the same pilot in **Calderdale**.")
+        bob.click("button:has-text('Post reply')")
+        bob.locator(".kh-reply", has_text="same pilot in Calderdale").wait_for()
+
+        live_reply = facilitator.locator(".kh-reply", has_text="same pilot in Calderdale")
+        live_reply.wait_for()
+        badge.wait_for(state="visible")
+        facilitator.locator("[data-live-badge-number]", has_text="1").wait_for()
+        live = {
+            "reply": live_reply.evaluate("node => node.outerHTML"),
+            "heading": heading.inner_text(),
+            "badge": facilitator.locator("[data-live-badge]").inner_text(),
+        }
+        assert live["heading"] == f"{before + 1} repl{'y' if before == 0 else 'ies'}"
+        assert "Report" in live["reply"] and "Quote" in live["reply"]
+        axe(facilitator, "thread page after a live reply and notification")
+
+        facilitator.reload()
+        reloaded_reply = facilitator.locator(".kh-reply", has_text="same pilot in Calderdale")
+        reloaded_reply.wait_for()
+        reloaded = {
+            "reply": reloaded_reply.evaluate("node => node.outerHTML"),
+            "heading": facilitator.locator("[data-reply-total]").inner_text(),
+            "badge": facilitator.locator("[data-live-badge]").inner_text(),
+        }
+        assert live == reloaded
+
+        # Reading the notification in another tab brings the count back to nought, live.
+        other = context_f.new_page()
+        other.goto("/notifications/")
+        other.get_by_role("button", name="Mark all as read").click()
+        other.locator("main").get_by_text("0 unread").wait_for()
+        badge.wait_for(state="hidden")
+    finally:
+        context_f.close()
+        context_b.close()
