@@ -132,3 +132,25 @@ def test_a_facilitator_makes_the_library_members_only_and_visitors_lose_it(
         assert visitor.locator(f'a[href$="/communities/{community.slug}/library/"]').count() == 0
     finally:
         visitor.context.close()
+
+
+def test_a_mention_in_a_reply_links_to_the_profile_of_the_person_mentioned(page, live_server, axe, make_community):
+    """Issue 16 point 7: a mention is the person's name, linked to their profile."""
+    community = make_community(Access.OPEN, title="Digital inclusion", slug="digital-inclusion")
+    dana, writer = UserFactory(first_name="Dana", last_name="Reeve"), UserFactory()
+    Profile.objects.update_or_create(user=dana, defaults={"handle": "dana-reeve"})
+    for person in (dana, writer):
+        MembershipFactory(community=community, user=person)
+    thread = ThreadFactory(community=community, title="Device lending schemes")
+
+    sign_in(page, live_server.url, writer)
+    page.goto(thread.get_absolute_url())
+    page.fill("#id_body", "@dana-reeve ran the library loan scheme in Leeds.")
+    page.click("button:has-text('Post reply')")
+    reply = page.locator(".kh-reply", has_text="ran the library loan scheme")
+    reply.wait_for()
+    mention = reply.get_by_role("link", name="@Dana Reeve")
+    assert mention.get_attribute("href") == "/people/dana-reeve/"
+    axe(page, "thread with a mention")
+    mention.click()
+    page.get_by_role("heading", name="Dana Reeve").wait_for()

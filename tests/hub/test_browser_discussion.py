@@ -114,3 +114,17 @@ def test_library_with_filters_and_a_busy_case_study_pass_axe(page, library, hous
     page.goto(case_study.url)
     page.get_by_text("Comment number 3").wait_for()
     axe(page, "case study with comments, anonymous")
+
+
+def test_inline_code_in_a_comment_shows_the_characters_typed(page, case_study, axe):
+    """Issue 16 point 7: `<br>` in backticks shows as <br> in code, escaped once, not &lt;br&gt;."""
+    alice = UserFactory(email="alice@leeds.example", first_name="Alice", last_name="Jones")
+    sign_in(page, alice.email)
+    page.goto(case_study.url)
+    page.get_by_label("Add a comment").fill("Our letters used `<br>` tags, and `a & b` in the template.")
+    page.get_by_role("button", name="Post comment").click()
+    comment = page.locator(".kh-comment", has_text="Our letters used").first
+    comment.wait_for()
+    assert comment.locator("code").all_inner_texts() == ["<br>", "a & b"]
+    assert "&lt;" not in comment.inner_text() and "&amp;" not in comment.inner_text()
+    axe(page, "case study with a comment containing code")
