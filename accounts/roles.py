@@ -38,6 +38,22 @@ def role_for_user(user) -> str:
     return Role.MEMBER
 
 
+def group_names(user) -> frozenset[str]:
+    """The names of the user's groups, asked of the database once per user object (a request's)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_group_names", None)
+    if cached is None:
+        cached = user._group_names = frozenset(user.groups.values_list("name", flat=True))
+    return cached
+
+
+def may_use_admin(user) -> bool:
+    """Whether to offer the Wagtail user bar: administrators, and anyone in a group (roles that
+    reach the admin are groups). Everyone else, most people, costs no permission queries."""
+    return user.is_authenticated and (user.is_superuser or user.is_staff or bool(group_names(user)))
+
+
 def is_site_moderator(user) -> bool:
     """Site moderators and administrators may moderate any discussion on the site."""
     if not user.is_authenticated:

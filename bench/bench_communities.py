@@ -419,10 +419,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--server", default="granian", help="granian (the site's), uvicorn or daphne")
+    parser.add_argument("--thread-page-only", action="store_true", help="skip the fan-out: only the thread page")
     args = parser.parse_args(argv)
     rates = [float(rate) for rate in args.rates.split(",") if rate] or [args.rate]
 
-    from bench.common import bare, bare_view_timing, client_get, print_ratio, setup_django, time_requests
+    from bench.common import setup_django
 
     # Its own SQLite file unless DATABASE_URL says otherwise: other benchmarks may be
     # writing var/bench.sqlite3 at the same time.
@@ -436,6 +437,12 @@ def main(argv: list[str]) -> None:
 
     # Start from an empty layer: groups a previous run could not leave would cost this one.
     async_to_sync(get_channel_layer().flush)()
+    if not args.thread_page_only:
+        _fan_out(args, rates, world)
+    _thread_page(world)
+
+
+def _fan_out(args, rates: list[float], world: dict) -> None:
     layer = "channels-redis" if os.environ.get("REDIS_URL") else "in-memory channel layer"
     print(
         f"Live fan-out on one {args.server} process, {layer}: {args.clients} clients in {args.client_processes} "
@@ -475,9 +482,12 @@ def main(argv: list[str]) -> None:
     finally:
         stop_server(server)
 
+
+def _thread_page(world: dict) -> None:
     from django.test import Client
 
     from accounts.models import User
+    from bench.common import bare, bare_view_timing, client_get, print_ratio, time_requests
 
     client = Client()
     client.force_login(User.objects.get(email="bench-author-0@bench.example"))

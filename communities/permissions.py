@@ -17,7 +17,7 @@ but receive no notifications or email from communities they have not joined.
 
 from dataclasses import dataclass
 
-from accounts.roles import is_site_moderator
+from accounts.roles import MODERATORS_GROUP, group_names
 from communities.models import Access, LibraryAccess, Membership, Role, State, membership_may
 
 
@@ -119,7 +119,8 @@ def site_moderator_cached(user) -> bool:
         return False
     cached = getattr(user, "_is_site_moderator", None)
     if cached is None:
-        cached = user._is_site_moderator = is_site_moderator(user)
+        # The request's group names are read once and shared (accounts.roles.group_names).
+        cached = user._is_site_moderator = user.is_superuser or MODERATORS_GROUP in group_names(user)
     return cached
 
 
@@ -132,7 +133,6 @@ def can_read_many(*, checks: list[tuple[int, object]]) -> list[bool]:
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 
-    from accounts.roles import MODERATORS_GROUP
     from communities.models import CommunityPage
 
     community_ids = {community_id for community_id, _ in checks}

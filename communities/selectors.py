@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from communities.models import (
@@ -222,13 +222,25 @@ def presence_count(*, community_id: int, expiry_seconds: int = PRESENCE_EXPIRY_S
     return people + here.filter(user__isnull=True).count()
 
 
-def thread_get(*, community: CommunityPage, thread_id: int) -> Thread | None:
-    thread = (
-        Thread.objects.filter(community=community, pk=thread_id)
-        .select_related("author", "author__profile")
-        .prefetch_related("tags")
-        .first()
-    )
+def thread_get(*, community: CommunityPage, thread_id: int, for_page: bool = False) -> Thread | None:
+    """The thread, or None. `for_page` also reads, in the same query, what the thread page needs
+    besides: `reply_total` (for its paginator) and `log_seq`, the community's last event, read
+    before the replies so that anything committed in between is both shown and replayed."""
+    threads = Thread.objects.filter(community=community, pk=thread_id)
+    if for_page:
+        threads = threads.annotate(
+            reply_total=Subquery(
+                Reply.objects.filter(thread=OuterRef("pk"))
+                .order_by()
+                .values("thread")
+                .annotate(total=Count("pk"))
+                .values("total")[:1]
+            ),
+            log_seq=Subquery(
+                CommunityLogHead.objects.filter(community_id=OuterRef("community_id")).values("last_seq")[:1]
+            ),
+        )
+    thread = threads.select_related("author", "author__profile").prefetch_related("tags").first()
     if thread is not None:
         thread.community = community  # already loaded: no second join through the page tables
     return thread
@@ -237,7 +249,8 @@ def thread_get(*, community: CommunityPage, thread_id: int) -> Thread | None:
 def thread_replies(*, thread: Thread, page_number=1):
     """One page of replies, each with its author and quoted reply fetched up front.
 
-    The number of queries does not depend on the number of replies.
+    The number of queries does not depend on the number of replies. A thread read with
+    `thread_get(for_page=True)` has its reply total already, so the paginator does not count.
     """
     replies = (
         Reply.objects.filter(thread=thread)
@@ -247,6 +260,8 @@ def thread_replies(*, thread: Thread, page_number=1):
         .order_by("created_at", "pk")
     )
     paginator = Paginator(replies, REPLIES_PER_PAGE)
+    if hasattr(thread, "reply_total"):
+        paginator.count = thread.reply_total or 0  # a cached_property: once set, it is not queried
     if page_number == "last":
         page_number = paginator.num_pages
     return paginator.get_page(page_number)
@@ -297,7 +312,15 @@ def _notifications_shown(user):
     membership excepted), and those whose thread or reply is no longer shown (hidden, removed,
     deleted). A removal is still explained to the author of what was removed.
     """
-    readable, visible = _readable_and_visible_ids(user)
+    # The communities as subqueries, so the count in the header is one query, not three.
+    live = CommunityPage.objects.live()
+    if site_moderator_cached(user):
+        readable = visible = live.values("pk")
+    else:
+        belongs = Membership.objects.filter(member_filter(), user=user).values("community_id")
+        visible = live.filter(~Q(access=Access.PRIVATE) | Q(pk__in=belongs)).values("pk")
+        # Readable is visible and (open, or a member): open or a member, as open is not private.
+        readable = live.filter(Q(access=Access.OPEN) | Q(pk__in=belongs)).values("pk")
     post_shown = Q(thread__isnull=True) | (
         Q(thread__state=PostState.VISIBLE) & (Q(reply__isnull=True) | Q(reply__state=PostState.VISIBLE))
     )

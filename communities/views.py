@@ -65,9 +65,9 @@ def _community(request, slug: str, *, need: str = "can_see_page", suspended_too:
     return community, access
 
 
-def _thread(request, community, thread_id: int, access: CommunityAccess):
+def _thread(request, community, thread_id: int, access: CommunityAccess, *, for_page: bool = False):
     """A thread the viewer may open: hidden and removed ones only to moderators and the author."""
-    thread = selectors.thread_get(community=community, thread_id=thread_id)
+    thread = selectors.thread_get(community=community, thread_id=thread_id, for_page=for_page)
     if thread is None:
         raise Http404
     is_author = request.user.is_authenticated and thread.author_id == request.user.pk
@@ -279,7 +279,7 @@ def thread_create(request, slug):
 
 def thread_detail(request, slug, thread_id):
     community, access = _community(request, slug, need="can_read")
-    thread = _thread(request, community, thread_id, access)
+    thread = _thread(request, community, thread_id, access, for_page=True)
     form = ReplyForm(request.POST or None)
     if request.method == "POST":
         if not access.can_post:
@@ -311,9 +311,9 @@ def thread_detail(request, slug, thread_id):
         )
         if quoting:
             form = ReplyForm(initial={"quote": quoting.pk})
-    # The log head is read before the replies: anything committed in between is both shown and
-    # replayed (the page drops the repeat), rather than neither.
-    last_event_id = selectors.latest_event_id(community_id=community.pk)
+    # The log head was read with the thread, before the replies: anything committed in between is
+    # both shown and replayed (the page drops the repeat), rather than neither.
+    last_event_id = thread.log_seq or 0
     replies = selectors.thread_replies(thread=thread, page_number=request.GET.get("page", 1))
     return render(
         request,

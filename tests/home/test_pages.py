@@ -90,3 +90,16 @@ def test_the_header_shows_unread_notifications_only_to_their_recipient(client, h
     client.logout()
     html = client.get("/good-practice/").content.decode()
     assert "data-live-badge" not in html and " unread</span>" not in html
+
+
+@pytest.mark.django_db
+def test_the_wagtail_user_bar_is_offered_to_editors_and_administrators_only(client, home_page):
+    from accounts.roles import Role
+    from accounts.services import user_set_role
+
+    member, editor, admin = UserFactory(), UserFactory(), UserFactory()
+    user_set_role(user=editor, role=Role.SITE_EDITOR)
+    user_set_role(user=admin, role=Role.ADMINISTRATOR)
+    for user, shown in ((member, False), (editor, True), (admin, True)):
+        client.force_login(user)
+        assert ("wagtail-userbar" in client.get("/").content.decode()) is shown
