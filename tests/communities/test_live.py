@@ -146,7 +146,7 @@ def test_report_to_removal_in_a_browser_lands_in_the_audit_log(live_site, browse
         moderator.wait_for_selector("[data-live-connected]", state="attached")
         axe(moderator, "community page")
         moderator.click("text=Moderation queue")
-        assert moderator.locator("h1").text_content() == "Moderation queue"
+        moderator.get_by_role("heading", level=1, name="Moderation queue").wait_for()
         assert "Personal data about a resident" in moderator.content()
         axe(moderator, "moderation queue")
         moderator.click("text=Deal with")
