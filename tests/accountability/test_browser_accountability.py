@@ -75,12 +75,12 @@ def test_without_javascript_the_page_checks_and_sends_a_budget(browser, live_ser
         libraries, tax = lines_of(simulation)
         tab.goto(f"/budget-simulator/{simulation.pk}/")
         tab.locator(f"#id_line_{tax.pk}").fill("1")
-        tab.get_by_role("button", name="Check my budget").click()
-        assert "Still to find: £500,000" in tab.locator("[data-balance]").inner_text()
+        tab.get_by_role("button", name="Check my budget").click()  # a form post: wait for its page
+        tab.locator("[data-balance]", has_text="Still to find: £500,000").wait_for()
         assert tab.locator(f"#id_line_{tax.pk}").input_value() == "1"
         tab.locator(f"#id_line_{libraries.pk}").fill("-5")
         tab.get_by_role("button", name="Check my budget").click()
-        assert "Balanced" in tab.locator("[data-balance]").inner_text()
+        tab.locator("[data-balance]", has_text="Balanced").wait_for()
         tab.get_by_role("button", name="Send my budget").click()
         tab.get_by_role("heading", name="Your budget has been sent").wait_for()
     finally:
