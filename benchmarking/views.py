@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -47,9 +48,14 @@ def _csv_response(filename: str, header: list[str], rows: list[tuple[Metric, tup
     return response
 
 
+# An area's code: a GSS code (E06000001) or the code of a national total. Anything else (a NUL
+# byte, which PostgreSQL refuses in text, or any other stray character) names no council.
+AREA_CODE_RE = re.compile(r"[A-Z0-9]{1,9}")
+
+
 def catalogue(request):
-    wanted = str(request.GET.get("council", ""))[:9].upper()
-    if wanted and Area.objects.filter(code=wanted, kind=Area.Kind.ORGANISATION).exists():
+    wanted = str(request.GET.get("council", "")).strip().upper()
+    if AREA_CODE_RE.fullmatch(wanted) and Area.objects.filter(code=wanted, kind=Area.Kind.ORGANISATION).exists():
         return redirect("benchmarking:council", code=wanted)
     return render(
         request,
