@@ -11,6 +11,9 @@ PEOPLE ?= 300
 # Local services for the PostgreSQL + Redis leg of the tests (scripts/services.sh starts them).
 TEST_DATABASE_URL ?= postgres://postgres:postgres@127.0.0.1:5432/knowledgehub
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# Where a leg's tests (and the servers they start) keep uploaded files.
+test_files = MEDIA_ROOT=$(CURDIR)/var/test-$(1)/media COMMUNITIES_PRIVATE_ROOT=$(CURDIR)/var/test-$(1)/community-library
+PYTEST_ARGS ?= --durations=15
 
 .DEFAULT_GOAL := help
 .PHONY: help install run serve test test-sqlite test-postgres test-robustness services lint format check bench frontend clean
@@ -50,17 +53,19 @@ serve: ## Serve without reinstalling or seeding
 services: ## Start local PostgreSQL and Redis for tests (installs the Debian packages if missing)
 	bash scripts/services.sh
 
-test: install services ## Run the whole suite on SQLite, then on PostgreSQL + Redis
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+# The two legs run side by side (most of a test's time is spent waiting on a browser, a server
+# or a database, so two cores serve both); each leg's output is printed whole when it finishes,
+# and each keeps its uploaded files apart under var/.
+test: install services ## Run the whole suite on SQLite and on PostgreSQL + Redis, side by side
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: ## The suite on the embedded defaults (SQLite, in-memory channel layer)
 	@echo "==> Test suite on SQLite with the in-memory channel layer"
-	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL $(call test_files,sqlite) $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: ## The suite on PostgreSQL with the Redis channel layer and cache
 	@echo "==> Test suite on PostgreSQL with channels-redis"
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(call test_files,postgres) $(BIN)/pytest $(PYTEST_ARGS)
 
 test-robustness: ## Only the walk of every URL pattern and WebSocket route with bad input (part of both legs)
 	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL $(BIN)/pytest tests/security/test_robustness.py $(PYTEST_ARGS)
