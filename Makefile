@@ -68,7 +68,7 @@ test-postgres: ## The suite on PostgreSQL with the Redis channel layer and cache
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(call test_files,postgres) $(BIN)/pytest $(PYTEST_ARGS)
 
 test-robustness: ## Only the walk of every URL pattern and WebSocket route with bad input (part of both legs)
-	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL $(BIN)/pytest tests/security/test_robustness.py $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL $(call test_files,sqlite) $(BIN)/pytest tests/security/test_robustness.py $(PYTEST_ARGS)
 
 lint: install ## ruff check, ruff format --check, template indentation and the import contracts
 	$(BIN)/ruff check .

@@ -79,6 +79,17 @@ def test_catalogue_council_and_metric_pages_render_and_link_from_the_header(clie
     assert b'role="img"' in chart.content and b"<desc" in chart.content
 
 
+def test_find_your_council_goes_to_the_council_and_ignores_a_value_that_is_no_area_code(client, seeded):
+    area = _district()
+    url = reverse("benchmarking:catalogue")
+    response = client.get(url, {"council": f" {area.code.lower()} "})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("benchmarking:council", args=[area.code])
+    # A NUL byte (PostgreSQL refuses it in text) or a code of no council: the catalogue again.
+    for wanted in (f"{area.code}\x00", "E99999999", "x" * 500):
+        assert client.get(url, {"council": wanted}).status_code == 200
+
+
 def test_the_council_download_matches_the_page(client, seeded):
     area = _district()
     url = reverse("benchmarking:council", args=[area.code])
