@@ -189,3 +189,19 @@ class IndexChange(models.Model):
 
     def __str__(self) -> str:
         return f"people index change {self.version}"
+
+
+class FacetSnapshot(models.Model):
+    """The facet bitmaps as one process built them (search.backends.facet_index), so that a
+    new process loads them in milliseconds and catches up from the change log, instead of
+    reading every entry and skill before its first search. One row; any process may replace it.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField()
+    token = models.CharField(max_length=32)
+    data = models.BinaryField()
+    saved_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"facet bitmaps as of people index version {self.version}"

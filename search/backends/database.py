@@ -698,6 +698,8 @@ class DatabaseBackend:
             tables = ", ".join(["search_personentry", "search_personterm", *VECTOR_TABLES.values()])
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {tables}" if connection.in_atomic_block else f"VACUUM (ANALYZE) {tables}")
+        # Build the facet bitmaps now (saving their snapshot), not in the next visitor's search.
+        facet_index()
         return done
 
 

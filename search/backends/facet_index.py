@@ -10,25 +10,34 @@ are computed on every request instead of being cached.
 Members-only values are only in the members' bitmaps and hidden values are never stored in the
 index at all, so a visitor's counts cannot include what they may not see.
 
-The bitmaps are built from two queries when a process first searches. Every write to the
-index bumps `IndexState.version` and records which entries it changed (`IndexChange`) inside
-its own transaction; a process that sees a newer version reloads just those entries, or
-rebuilds when it fell too far behind or another history replaced its own (a rolled-back test
-transaction, for instance).
+Every write to the index bumps `IndexState.version` and records which entries it changed
+(`IndexChange`) inside its own transaction; a process that sees a newer version reloads just
+those entries, or rebuilds when it fell too far behind or another history replaced its own (a
+rolled-back test transaction, for instance).
+
+Building the bitmaps reads every entry and skill (over a second for 100,000 people), so a
+process that builds them also saves them (`FacetSnapshot`, a few megabytes of raw bitmaps and
+arrays). A new process loads that snapshot in milliseconds and catches up from the change log
+like any other process that fell behind; it builds only when the snapshot belongs to another
+history or is too far behind. A full reindex saves a snapshot as it finishes.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+import logging
 import math
+import struct
 import threading
 import uuid
+from array import array
 from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
 from search.indexing import MONTH, now_epoch
@@ -48,8 +57,15 @@ ENTRY_COLUMNS = (
 STANDING = "_standing"
 # Standing tiers: people are grouped by standing so that ranking can score the best first.
 STANDING_TIERS = (3.0, 2.0, 1.5, 1.0, 0.6, 0.3, 0.1, 0.0)
+# A catch-up from a snapshot across more versions than this saves a newer snapshot.
+SNAPSHOT_REFRESH = 100
+SNAPSHOT_FORMAT = 1
+# Array type codes of a browse key's parts in a snapshot: -standing, -last_active, id.
+ORDER_CODES = ("d", "q", "q")
 # Bit positions of each byte value, for listing a bitmap's members.
 BYTE_BITS = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
+
+logger = logging.getLogger(__name__)
 
 
 def members(bitmap: int) -> list[int]:
@@ -308,8 +324,124 @@ def _catch_up(index: FacetIndex, version: int, token: str) -> FacetIndex | None:
     return updated
 
 
+# Per database: this process's bitmaps.
 _shared: dict[str, FacetIndex] = {}
+# Per database: the version of the snapshot this process last loaded or saved.
+_snapshot_versions: dict[str, int] = {}
 _lock = threading.Lock()
+
+
+# --- snapshots: a process's bitmaps, saved for the next process ---------------------------
+
+
+def snapshot_bytes(index: FacetIndex) -> bytes:
+    """The index as bytes: a JSON header, then each bitmap's bytes and the browse order as
+    three arrays. No pickle: the data is only ever numbers."""
+    blob = bytearray()
+
+    def put(data: bytes) -> list[int]:
+        blob.extend(data)
+        return [len(blob) - len(data), len(data)]
+
+    def put_bits(bits: int) -> list[int]:
+        return put(bits.to_bytes((bits.bit_length() + 7) // 8, "little"))
+
+    header = {
+        "format": SNAPSHOT_FORMAT,
+        "version": index.version,
+        "token": index.token,
+        "tier_multiplier": index.tier_multiplier,
+        "everyone": put_bits(index.everyone),
+        "bits": {
+            facet: {value: [put_bits(pair[0]), put_bits(pair[1])] for value, pair in values.items()}
+            for facet, values in index.bits.items()
+        },
+        # The browse keys' three parts, as stored: (-standing, -last_active, id).
+        "order": [
+            put(array(code, (key[part] for key in index.order)).tobytes()) for part, code in enumerate(ORDER_CODES)
+        ],
+    }
+    head = json.dumps(header, separators=(",", ":")).encode()
+    return struct.pack("<I", len(head)) + head + bytes(blob)
+
+
+def index_from_snapshot(data: bytes) -> FacetIndex | None:
+    """The index that `snapshot_bytes` wrote, or None if the bytes are not such a snapshot."""
+    view = memoryview(data)
+    try:
+        (size,) = struct.unpack_from("<I", view)
+        header = json.loads(bytes(view[4 : 4 + size]))
+        if header.get("format") != SNAPSHOT_FORMAT:
+            return None
+        return _index_from_parts(header, view[4 + size :])
+    except (struct.error, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _index_from_parts(header: dict, body: memoryview) -> FacetIndex:
+    def part(where: list[int]) -> memoryview:
+        return body[where[0] : where[0] + where[1]]
+
+    def bits(where: list[int]) -> int:
+        return int.from_bytes(part(where), "little")
+
+    def numbers(code: str, where: list[int]) -> array:
+        values = array(code)
+        values.frombytes(part(where))
+        return values
+
+    parts = [numbers(code, where) for code, where in zip(ORDER_CODES, header["order"], strict=True)]
+    order = list(zip(*parts, strict=True))
+    return FacetIndex(
+        version=header["version"],
+        token=header["token"],
+        everyone=bits(header["everyone"]),
+        bits=defaultdict(
+            dict,
+            {
+                facet: {value: [bits(pair[0]), bits(pair[1])] for value, pair in values.items()}
+                for facet, values in header["bits"].items()
+            },
+        ),
+        order=order,
+        keys=dict(zip(parts[2], order, strict=True)),
+        tier_multiplier=header["tier_multiplier"],
+    )
+
+
+def snapshot_save(index: FacetIndex) -> None:
+    """Keep these bitmaps for the next process. A failure costs that process a build, no more."""
+    from search.models import FacetSnapshot
+
+    try:
+        with transaction.atomic():
+            FacetSnapshot.objects.update_or_create(
+                pk=1, defaults={"version": index.version, "token": index.token, "data": snapshot_bytes(index)}
+            )
+    except DatabaseError:
+        logger.warning("Could not save the people facet snapshot", exc_info=True)
+    else:
+        _snapshot_versions[connection.settings_dict.get("NAME", "") or ""] = index.version
+
+
+def _from_snapshot(version: int, token: str) -> FacetIndex | None:
+    """The saved bitmaps brought up to `version`, or None when they cannot be (none saved, from
+    another history, or too far behind the change log)."""
+    from search.models import FacetSnapshot
+
+    row = FacetSnapshot.objects.filter(pk=1).values_list("version", "token", "data").first()
+    if row is None or row[0] > version or (row[0] == version and row[1] != token):
+        return None
+    index = index_from_snapshot(bytes(row[2]))
+    if index is None or (index.version, index.token) != (row[0], row[1]):
+        return None
+    _snapshot_versions[connection.settings_dict.get("NAME", "") or ""] = index.version
+    if index.version == version:
+        return index
+    caught_up = _catch_up(index, version, token)
+    if caught_up is not None and version - index.version > SNAPSHOT_REFRESH:
+        snapshot_save(caught_up)
+    return caught_up
 
 
 def facet_index() -> FacetIndex:
@@ -326,8 +458,13 @@ def facet_index() -> FacetIndex:
         fresh = None
         if index is not None and index.version and index.version < version:
             fresh = _catch_up(index, version, token)
+            if fresh is not None and fresh.version - _snapshot_versions.get(key, 0) > SNAPSHOT_REFRESH:
+                snapshot_save(fresh)
+        if fresh is None:
+            fresh = _from_snapshot(version, token)
         if fresh is None:
             fresh = _build(version, token)
+            snapshot_save(fresh)
         _shared[key] = fresh
         return fresh
 

@@ -130,3 +130,72 @@ def test_a_deleted_account_is_no_longer_counted(cast):
     results = expert_search(user=visitor)
     assert results.total == 7
     assert "accredited" not in counts(results, "peer")
+
+
+def _new_process():
+    """What a process that has never searched holds: nothing."""
+    facet_index._shared.clear()
+    facet_index._snapshot_versions.clear()
+    database._names.clear()
+
+
+def _same_index(one, other):
+    assert (one.version, one.token, one.everyone) == (other.version, other.token, other.everyone)
+    assert dict(one.bits) == dict(other.bits)
+    assert one.order == other.order and one.keys == other.keys
+    assert one.tier_multiplier == other.tier_multiplier
+
+
+def test_a_new_process_loads_the_saved_bitmaps_instead_of_reading_every_entry(cast, monkeypatch):
+    member = UserFactory()
+    before = expert_search(user=member, text="finance")
+    built = facet_index.facet_index()
+    _new_process()
+    monkeypatch.setattr(facet_index, "_build", lambda *args: pytest.fail("built instead of loading the snapshot"))
+    after = expert_search(user=member, text="finance")
+    assert (after.total, after.facets) == (before.total, before.facets)
+    _same_index(facet_index.facet_index(), built)
+
+
+def test_a_new_process_catches_up_from_an_older_snapshot_to_what_a_build_gives(cast, monkeypatch):
+    from accounts.models import Sector
+
+    member = UserFactory()
+    expert_search(user=member)
+    profile = cast["rare"]
+    profile.sector = Sector.HEALTH
+    profile.save()
+    people_index_update(user_ids=[profile.user_id])
+    _new_process()
+    build = facet_index._build
+    monkeypatch.setattr(facet_index, "_build", lambda *args: pytest.fail("built instead of catching up"))
+    caught_up = facet_index.facet_index()
+    assert counts(expert_search(user=member), "sector")["health"] == 2
+    assert_counts_match_filters(member)
+    _same_index(caught_up, build(*facet_index.current_version()))
+
+
+def test_a_snapshot_of_another_history_or_unreadable_is_ignored(cast, monkeypatch):
+    from search.models import FacetSnapshot
+
+    member = UserFactory()
+    expected = counts(expert_search(user=member), "sector")
+    builds = []
+    build = facet_index._build
+    monkeypatch.setattr(facet_index, "_build", lambda *args: builds.append(args) or build(*args))
+    for change in ({"token": "another history"}, {"data": b"not a snapshot"}):
+        FacetSnapshot.objects.filter(pk=1).update(**change)
+        _new_process()
+        assert counts(expert_search(user=member), "sector") == expected
+    assert len(builds) == 2
+    # Each build saved a snapshot of this history again.
+    assert FacetSnapshot.objects.get().token == facet_index.current_version()[1]
+
+
+def test_a_reindex_of_everyone_leaves_a_snapshot_for_the_next_process(cast, monkeypatch):
+    from search.services import people_index_rebuild
+
+    people_index_rebuild()
+    _new_process()
+    monkeypatch.setattr(facet_index, "_build", lambda *args: pytest.fail("the first search built the bitmaps"))
+    assert expert_search(user=AnonymousUser(), text="finance").total >= 1
