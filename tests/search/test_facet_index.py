@@ -199,3 +199,14 @@ def test_a_reindex_of_everyone_leaves_a_snapshot_for_the_next_process(cast, monk
     _new_process()
     monkeypatch.setattr(facet_index, "_build", lambda *args: pytest.fail("the first search built the bitmaps"))
     assert expert_search(user=AnonymousUser(), text="finance").total >= 1
+
+
+def test_phrase_counts_for_the_relevance_bound_follow_every_write(cast):
+    if connection.vendor != "sqlite":
+        pytest.skip("FTS5 phrase counts are SQLite's")
+    from search.factories import person_create
+
+    expression = '"zanzibar"*'
+    assert database.phrase_rows(facet_index.facet_index(), expression) == 0
+    person_create(first_name="Zanzibar", last_name="Okafor", skills=["Procurement"])
+    assert database.phrase_rows(facet_index.facet_index(), expression) == 1
