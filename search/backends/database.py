@@ -39,7 +39,14 @@ from search.backends.base import (
     WordBuckets,
     close_words,
 )
-from search.backends.facet_index import bitmap_of, facet_index, index_changed, members
+from search.backends.facet_index import (
+    bitmap_of,
+    database_key,
+    facet_index,
+    index_changed,
+    members,
+)
+from search.backends.facet_index import forget as forget_facet_index
 from search.indexing import FACET_LABELS, MONTH, PersonDoc, now_epoch
 from search.models import LEVEL_MEMBERS, LEVEL_PUBLIC, IndexLexeme, NameToken, PersonEntry, PersonTerm
 
@@ -127,8 +134,21 @@ PREFIX_ITEM = re.compile(r"'((?:[^'\\]|''|\\.)*)':\*(?![A-D*])")
 BOUND_MARGIN = 1.05
 
 
-# Per database: (index version and token, the name vocabulary bucketed for typo look-ups).
+# Per database: (index version and token, what this process holds for that version).
 _names: dict[str, tuple[tuple[int, str], WordBuckets]] = {}
+_phrase_rows: dict[str, tuple[tuple[int, str], dict[str, int]]] = {}
+MAX_PHRASES = 2000
+
+
+def _as_of(store: dict, index, make):
+    """What `store` holds for the facet index's version, made afresh once the index has changed."""
+    key = database_key()
+    stamp = (index.version, index.token)
+    held = store.get(key)
+    if held is None or held[0] != stamp:
+        held = (stamp, make())
+        store[key] = held
+    return held[1]
 
 
 def name_buckets(index) -> WordBuckets:
@@ -137,18 +157,7 @@ def name_buckets(index) -> WordBuckets:
     Held per process like the facet bitmaps and read again only when the index has changed:
     name tokens are written in the same transaction as the entries that bump the version.
     """
-    key = connection.settings_dict.get("NAME", "") or ""
-    stamp = (index.version, index.token)
-    held = _names.get(key)
-    if held is None or held[0] != stamp:
-        held = (stamp, WordBuckets(NameToken.objects.values_list("token", flat=True)))
-        _names[key] = held
-    return held[1]
-
-
-# Per database: (index version and token, how many rows each FTS5 phrase is found in).
-_phrase_rows: dict[str, tuple[tuple[int, str], dict[str, int]]] = {}
-MAX_PHRASES = 2000
+    return _as_of(_names, index, lambda: WordBuckets(NameToken.objects.values_list("token", flat=True)))
 
 
 def phrase_rows(index, expression: str) -> int:
@@ -159,18 +168,22 @@ def phrase_rows(index, expression: str) -> int:
     the relevance bound uses them, so a count can only decide how many people are scored,
     never who is found or in which order.
     """
-    key = connection.settings_dict.get("NAME", "") or ""
-    stamp = (index.version, index.token)
-    held = _phrase_rows.get(key)
-    if held is None or held[0] != stamp or len(held[1]) > MAX_PHRASES:
-        held = (stamp, {})
-        _phrase_rows[key] = held
-    counts = held[1]
+    counts = _as_of(_phrase_rows, index, dict)
+    if len(counts) > MAX_PHRASES:
+        counts.clear()
     if expression not in counts:
         with connection.cursor() as cursor:
             cursor.execute("SELECT COUNT(*) FROM search_personfts WHERE search_personfts MATCH %s", [expression])
             counts[expression] = cursor.fetchone()[0]
     return counts[expression]
+
+
+def forget_process_state() -> None:
+    """Drop all this process holds about the people index, as a new process starts
+    (benchmarks and tests of a process's first search)."""
+    forget_facet_index()
+    _names.clear()
+    _phrase_rows.clear()
 
 
 class DatabaseBackend:

@@ -328,6 +328,17 @@ _snapshot_versions: dict[str, int] = {}
 _lock = threading.Lock()
 
 
+def database_key() -> str:
+    """Which database this process's held state is for (tests and benchmarks switch)."""
+    return connection.settings_dict.get("NAME", "") or ""
+
+
+def forget() -> None:
+    """Drop this process's bitmaps, as a new process starts."""
+    _shared.clear()
+    _snapshot_versions.clear()
+
+
 # --- snapshots: a process's bitmaps, saved for the next process ---------------------------
 
 
@@ -418,7 +429,7 @@ def snapshot_save(index: FacetIndex) -> None:
     except DatabaseError:
         logger.warning("Could not save the people facet snapshot", exc_info=True)
     else:
-        _snapshot_versions[connection.settings_dict.get("NAME", "") or ""] = index.version
+        _snapshot_versions[database_key()] = index.version
 
 
 def _from_snapshot(version: int, token: str) -> FacetIndex | None:
@@ -432,7 +443,7 @@ def _from_snapshot(version: int, token: str) -> FacetIndex | None:
     index = index_from_snapshot(bytes(row[2]))
     if index is None or (index.version, index.token) != (row[0], row[1]):
         return None
-    _snapshot_versions[connection.settings_dict.get("NAME", "") or ""] = index.version
+    _snapshot_versions[database_key()] = index.version
     if index.version == version:
         return index
     caught_up = _catch_up(index, version, token)
@@ -443,7 +454,7 @@ def _from_snapshot(version: int, token: str) -> FacetIndex | None:
 
 def facet_index() -> FacetIndex:
     """This process's facet bitmaps, brought up to the index's committed version first."""
-    key = connection.settings_dict.get("NAME", "") or ""
+    key = database_key()
     version, token = current_version()
     index = _shared.get(key)
     if index is not None and index.version == version and index.token == token:

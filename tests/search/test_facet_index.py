@@ -132,13 +132,6 @@ def test_a_deleted_account_is_no_longer_counted(cast):
     assert "accredited" not in counts(results, "peer")
 
 
-def _new_process():
-    """What a process that has never searched holds: nothing."""
-    facet_index._shared.clear()
-    facet_index._snapshot_versions.clear()
-    database._names.clear()
-
-
 def _same_index(one, other):
     assert (one.version, one.token, one.everyone) == (other.version, other.token, other.everyone)
     assert dict(one.bits) == dict(other.bits)
@@ -150,7 +143,7 @@ def test_a_new_process_loads_the_saved_bitmaps_instead_of_reading_every_entry(ca
     member = UserFactory()
     before = expert_search(user=member, text="finance")
     built = facet_index.facet_index()
-    _new_process()
+    database.forget_process_state()
     monkeypatch.setattr(facet_index, "_build", lambda *args: pytest.fail("built instead of loading the snapshot"))
     after = expert_search(user=member, text="finance")
     assert (after.total, after.facets) == (before.total, before.facets)
@@ -166,7 +159,7 @@ def test_a_new_process_catches_up_from_an_older_snapshot_to_what_a_build_gives(c
     profile.sector = Sector.HEALTH
     profile.save()
     people_index_update(user_ids=[profile.user_id])
-    _new_process()
+    database.forget_process_state()
     build = facet_index._build
     monkeypatch.setattr(facet_index, "_build", lambda *args: pytest.fail("built instead of catching up"))
     caught_up = facet_index.facet_index()
@@ -185,7 +178,7 @@ def test_a_snapshot_of_another_history_or_unreadable_is_ignored(cast, monkeypatc
     monkeypatch.setattr(facet_index, "_build", lambda *args: builds.append(args) or build(*args))
     for change in ({"token": "another history"}, {"data": b"not a snapshot"}):
         FacetSnapshot.objects.filter(pk=1).update(**change)
-        _new_process()
+        database.forget_process_state()
         assert counts(expert_search(user=member), "sector") == expected
     assert len(builds) == 2
     # Each build saved a snapshot of this history again.
@@ -196,7 +189,7 @@ def test_a_reindex_of_everyone_leaves_a_snapshot_for_the_next_process(cast, monk
     from search.services import people_index_rebuild
 
     people_index_rebuild()
-    _new_process()
+    database.forget_process_state()
     monkeypatch.setattr(facet_index, "_build", lambda *args: pytest.fail("the first search built the bitmaps"))
     assert expert_search(user=AnonymousUser(), text="finance").total >= 1
 
