@@ -5,6 +5,7 @@ never downloaded. Every outside request is blocked: the machines have no interne
 page must not depend on one.
 """
 
+import gc
 import os
 from pathlib import Path
 
@@ -119,6 +120,9 @@ def _live_server_requests_finish(request):
     # socketserver.ThreadingMixIn keeps the threads it started in `_threads` (block_on_close).
     for thread in list(getattr(httpd, "_threads", None) or []):
         thread.join(timeout=10)
+    # A request that left a cursor unread keeps its SQLite statement open until the cursor is
+    # collected, and SQLite refuses to empty a table with a statement open on it.
+    gc.collect()
 
 
 @pytest.fixture
