@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from communities import selectors, services
+from communities import fragments, selectors, services
 from communities.forms import (
     EditReplyForm,
     FrequencyForm,
@@ -315,6 +315,7 @@ def thread_detail(request, slug, thread_id):
     # both shown and replayed (the page drops the repeat), rather than neither.
     last_event_id = thread.log_seq or 0
     replies = selectors.thread_replies(thread=thread, page_number=request.GET.get("page", 1))
+    shown = fragments.replies_html(replies, request=request, community=community, thread=thread, access=access)
     return render(
         request,
         "communities/thread.html",
@@ -324,6 +325,7 @@ def thread_detail(request, slug, thread_id):
             "thread": thread,
             "access": access,
             "replies": replies,
+            "replies_html": shown,
             "page_obj": replies,
             "form": form,
             "quoting": quoting,
@@ -345,11 +347,8 @@ def reply_fragment(request, slug, thread_id, reply_id):
     reply = selectors.reply_get(thread=thread, reply_id=reply_id)
     if reply is None:
         raise Http404
-    response = render(
-        request,
-        "communities/includes/reply.html",
-        {"community": community, "thread": thread, "reply": reply, "access": access},
-    )
+    [html] = fragments.replies_html([reply], request=request, community=community, thread=thread, access=access)
+    response = HttpResponse(html)
     response["Cache-Control"] = "private, no-store"
     return response
 
