@@ -175,3 +175,15 @@ def test_a_changed_template_changes_every_key(world, monkeypatch):
     monkeypatch.setattr(fragments, "_template_digest", lambda: "another template")
     _both_ways(world, user, fresh=False)
     assert len(rendered) == 2 * len(cached)
+
+
+def test_a_removed_reply_of_someone_who_left_tells_nobody_but_moderators_why(world):
+    # An anonymous visitor's pk and a deleted author's are both None: not the same person.
+    reply = ReplyFactory(thread=world["thread"], author=None, body="Left and removed")
+    services.post_moderate(
+        target=reply, actor=world["viewers"]["moderator"], state=PostState.REMOVED, reason="Spam link"
+    )
+    public, _ = _both_ways(world, None)
+    moderated, _ = _both_ways(world, world["viewers"]["moderator"])
+    assert "Spam link" not in "".join(public)
+    assert "Spam link" in "".join(moderated)
